@@ -1,0 +1,126 @@
+"""Everything a service module needs to know about the cloud being run."""
+import os
+import sqlite3
+import time
+import urllib.error
+import urllib.request
+
+from devcloud_lib import config, passwords, procs
+from devcloud_lib import ports as ports_mod
+from devcloud_lib.progress import StepFailed
+
+
+class Cloud:
+    def __init__(self, mode, layout, progress, debug=False):
+        self.mode = mode
+        self.layout = layout
+        self.progress = progress
+        self.debug = debug
+        self.registry = procs.Registry(layout)
+        self.ports = {}
+        self.ports_changed = False
+        self.passwords = {}
+
+    def load_settings(self, check_free=True):
+        self.layout.make_dirs()
+        self.ports, self.ports_changed = ports_mod.assign(
+            self.layout.run_file("ports.json"), check_free=check_free)
+        self.passwords = passwords.load(
+            self.layout.run_file("passwords.json"))
+
+    def url(self, service):
+        return "http://127.0.0.1:%d" % self.ports[service]
+
+    @property
+    def keystone_url(self):
+        return self.url("keystone")
+
+    def template_values(self):
+        values = {
+            "mode": self.mode.name,
+            "debug": str(self.debug).lower(),
+            "data": self.layout.data,
+            "venv": self.layout.venv,
+            "keystone_url": self.keystone_url,
+            "glance_port": self.ports["glance"],
+            "rabbitmq_port": self.ports["rabbitmq"],
+            "transport_url": "rabbit://devcloud:%s@127.0.0.1:%d/" % (
+                self.passwords["rabbitmq"], self.ports["rabbitmq"]),
+        }
+        for name, value in self.passwords.items():
+            values[name.replace("-", "_") + "_password"] = value
+        return values
+
+    def render(self, template, name=None, extra=None):
+        values = self.template_values()
+        values.update(extra or {})
+        return config.render(template, values,
+                             self.layout.etc_file(name or template))
+
+    def env(self, **extra):
+        """Environment for the cloud's programs: the venv first on PATH."""
+        env = dict(os.environ)
+        for name in ("PYTHONPATH", "PYTHONHOME", "OS_CLOUD",
+                     "OS_CLIENT_CONFIG_FILE", "VIRTUAL_ENV"):
+            env.pop(name, None)
+        env["PATH"] = os.path.join(self.layout.venv, "bin") + ":" + env.get(
+            "PATH", "/usr/bin:/bin")
+        env["VIRTUAL_ENV"] = self.layout.venv
+        env.update({k: str(v) for k, v in extra.items()})
+        return env
+
+    # One-shot steps (db sync and friends) are remembered by marker files
+    # so that a warm ``up`` skips them.
+    def done(self, marker):
+        return os.path.exists(self.layout.run_file(marker + ".done"))
+
+    def mark_done(self, marker):
+        with open(self.layout.run_file(marker + ".done"), "w") as flag:
+            flag.write(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
+
+    def run(self, service, argv, env=None, timeout=600):
+        log = self.layout.log_file(service)
+        code = procs.run(argv, log, env=env or self.env(),
+                         cwd=self.layout.data, timeout=timeout)
+        if code != 0:
+            raise StepFailed("%s exited with %d" % (argv[0], code),
+                             service=service, log=log)
+
+    def start(self, service, argv, env=None):
+        return self.registry.start(service, argv, env=env or self.env(),
+                                   cwd=self.layout.data)
+
+    def wait_http(self, service, url, timeout=90, accept=(200, 300, 401)):
+        """Wait until ``url`` answers with a status in ``accept``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.registry.alive(service):
+                raise StepFailed(f"{service} exited while starting",
+                                 service=service,
+                                 log=self.layout.log_file(service))
+            if http_status(url) in accept:
+                return
+            time.sleep(0.3)
+        raise StepFailed("%s did not answer on %s within %ds" % (
+            service, url, timeout), service=service,
+            log=self.layout.log_file(service))
+
+
+def http_status(url, timeout=2):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except (OSError, ValueError):
+        return None
+
+
+def enable_wal(db_path):
+    """SQLite in WAL mode: readers no longer lock out the writer.
+
+    Without it Keystone answers 500 "database is locked" under load.  The
+    mode is stored in the database file, so once is enough.
+    """
+    with sqlite3.connect(db_path) as db:
+        db.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,126 @@
+"""Install a mode's services into its own venv and apply nova_patch.
+
+pip runs with the mode's upper-constraints file and a wheel cache in the
+state dir, so a second install of the same mode (or of ``unpatched`` after
+``2024.2``) downloads and builds nothing.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+from devcloud_lib import paths
+from devcloud_lib.progress import StepFailed
+
+INSTALLED = ".devcloud-installed.json"
+PATCHED = ".devcloud-patched.json"
+
+
+def _read_json(path):
+    try:
+        with open(path) as src:
+            return json.load(src)
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(path, value):
+    with open(path, "w") as out:
+        json.dump(value, out, indent=1, sort_keys=True)
+
+
+def _run(argv, log, service="install", env=None):
+    with open(log, "ab") as out:
+        out.write(("--- devcloud: {}\n".format(" ".join(argv))).encode())
+        out.flush()
+        code = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out,
+                              stderr=subprocess.STDOUT, env=env).returncode
+    if code != 0:
+        raise StepFailed("%s failed (exit %d)" % (" ".join(argv[:3]), code),
+                         service=service, log=log)
+
+
+def wanted(mode):
+    constraints = mode.constraints_file(paths.shared_dir())
+    if not os.path.exists(constraints):
+        raise StepFailed(f"constraints file {constraints} not found (set "
+                         "DEVCLOUD_SHARED_DIR)",
+                         service="install")
+    with open(constraints, "rb") as src:
+        digest = hashlib.sha256(src.read()).hexdigest()
+    return {"requirements": mode.requirements, "constraints": constraints,
+            "constraints_sha256": digest,
+            "python": sys.version.split()[0]}
+
+
+def ensure_venv(mode, layout):
+    """Install if needed; return True if anything was installed."""
+    want = wanted(mode)
+    marker = os.path.join(layout.venv, INSTALLED)
+    if _read_json(marker) == want:
+        return False
+    log = layout.log_file("install")
+    if not os.path.exists(layout.python):
+        _run([sys.executable, "-m", "venv", layout.venv], log)
+    _run([layout.python, "-m", "pip", "install", "--quiet",
+          "--cache-dir", layout.pip_cache, "--upgrade", "pip"], log)
+    _run([layout.python, "-m", "pip", "install",
+          "--cache-dir", layout.pip_cache,
+          "-c", want["constraints"]] + want["requirements"], log)
+    _write_json(marker, want)
+    # A fresh Nova is unpatched, whatever an old marker says.
+    _remove(os.path.join(layout.venv, PATCHED))
+    return True
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+def patch_digest():
+    """Digest of nova_patch/ so that a changed backport is re-applied."""
+    root = os.path.join(paths.REPO_ROOT, "nova_patch")
+    if not os.path.isdir(root):
+        raise StepFailed(
+            f"nova_patch/ is not in {paths.REPO_ROOT}: use --nova unpatched or --nova "
+            "upstream until the backport is there",
+            service="nova-patch")
+    digest = hashlib.sha256()
+    for folder, dirs, files in sorted(os.walk(root)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(folder, name)
+            digest.update(os.path.relpath(path, root).encode() + b"\0")
+            with open(path, "rb") as src:
+                digest.update(src.read())
+    return digest.hexdigest()
+
+
+def ensure_patched(mode, layout):
+    """Apply nova_patch as an operator would; return True if applied now."""
+    if not mode.patched:
+        return False
+    digest = patch_digest()
+    marker = os.path.join(layout.venv, PATCHED)
+    previous = _read_json(marker)
+    if previous and previous.get("nova_patch_sha256") == digest:
+        return False
+    log = layout.log_file("nova-patch")
+    if previous:
+        # The backport changed: start again from a pristine Nova (the
+        # wheel is in the cache, so this is quick).
+        _run([layout.python, "-m", "pip", "install", "--quiet",
+              "--cache-dir", layout.pip_cache, "--force-reinstall",
+              "--no-deps", "nova==" + mode.nova], log, service="nova-patch")
+    nova_dir = os.path.join(layout.site_packages(), "nova")
+    env = dict(os.environ, PYTHONPATH=paths.REPO_ROOT)
+    _run([layout.python, "-m", "nova_patch", "apply", "--nova-dir",
+          nova_dir], log, service="nova-patch", env=env)
+    _write_json(marker, {"nova_patch_sha256": digest, "nova": mode.nova})
+    return True

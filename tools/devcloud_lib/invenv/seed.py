@@ -1,0 +1,179 @@
+"""Create the cloud's users, catalog and resources; idempotent.
+
+    python seed.py identity SETTINGS.json    after Keystone is up
+    python seed.py resources SETTINGS.json   after every service is up
+
+SETTINGS.json: {"keystone_url", "passwords", "endpoints": {type: url}}.
+"""
+import datetime
+import json
+import sys
+import time
+
+import openstack
+
+DOMAIN = "default"
+REGION = "RegionOne"
+SERVICES = {  # service type -> name
+    "placement": "placement", "image": "glance", "compute": "nova",
+    "network": "devcloud-network-stub"}
+# user -> (project, roles)
+USERS = {
+    "nova": ("service", ["admin", "service"]),
+    "placement": ("service", ["admin", "service"]),
+    "glance": ("service", ["admin", "service"]),
+    "demo": ("demo", ["member"]),
+    "alt": ("alt", ["member"]),
+    "demo-reader": ("demo", ["reader"]),
+}
+FLAVOR = {"name": "devcloud.tiny", "ram": 128, "vcpus": 1, "disk": 1}
+IMAGES = [
+    {"name": "cirros-like", "properties": {
+        "hw_tpm_version": "2.0", "hw_tpm_model": "tpm-crb",
+        "hw_machine_type": "q35", "os_distro": "ubuntu",
+        "owner_specified.note": "set by the image owner, not by Nova"}},
+    {"name": "cirros-like-2", "properties": {
+        "hw_machine_type": "pc", "os_distro": "debian",
+        "owner_specified.note": "the rebuild target"}},
+]
+IMAGE_DATA = b"devcloud tiny image\n" * 200  # 4 KiB, raw
+TPM_TRAITS = ["COMPUTE_SECURITY_TPM_1_2", "COMPUTE_SECURITY_TPM_2_0",
+              "COMPUTE_SECURITY_TPM_TIS", "COMPUTE_SECURITY_TPM_CRB"]
+
+
+def admin_connection(settings):
+    return openstack.connect(
+        auth_url=settings["keystone_url"] + "/v3", username="admin",
+        password=settings["passwords"]["admin"], project_name="admin",
+        user_domain_id=DOMAIN, project_domain_id=DOMAIN,
+        region_name=REGION, identity_api_version="3")
+
+
+def seed_identity(conn, settings):
+    ident = conn.identity
+    projects = {}
+    for name in ("service", "demo", "alt"):
+        projects[name] = (ident.find_project(name, domain_id=DOMAIN)
+                          or ident.create_project(name=name,
+                                                  domain_id=DOMAIN))
+    roles = {}
+    for name in ("admin", "member", "reader", "service"):
+        roles[name] = ident.find_role(name) or ident.create_role(name=name)
+    for name, (project, role_names) in USERS.items():
+        password = settings["passwords"][name]
+        user = ident.find_user(name, domain_id=DOMAIN)
+        if user is None:
+            user = ident.create_user(name=name, password=password,
+                                     domain_id=DOMAIN)
+        else:
+            ident.update_user(user, password=password)
+        for role in role_names:
+            ident.assign_project_role_to_user(projects[project], user,
+                                              roles[role])
+    for stype, url in settings["endpoints"].items():
+        ensure_endpoints(ident, stype, SERVICES[stype], url)
+
+
+def ensure_endpoints(ident, stype, name, url):
+    services = [s for s in ident.services() if s.type == stype]
+    service = services[0] if services else ident.create_service(
+        type=stype, name=name, is_enabled=True)
+    existing = {e.interface: e for e in ident.endpoints(
+        service_id=service.id)}
+    for interface in ("public", "internal"):
+        endpoint = existing.get(interface)
+        if endpoint is None:
+            ident.create_endpoint(service_id=service.id, interface=interface,
+                                  url=url, region_id=REGION)
+        elif endpoint.url != url:
+            ident.update_endpoint(endpoint, url=url)
+
+
+def seed_resources(conn, settings):
+    if conn.compute.find_flavor(FLAVOR["name"]) is None:
+        conn.compute.create_flavor(is_public=True, **FLAVOR)
+    images = {image["name"]: ensure_image(conn, image) for image in IMAGES}
+    provider = wait_compute(conn, settings["nova_started"])
+    add_traits(conn, provider, TPM_TRAITS)
+    return {"images": images, "resource_provider": provider}
+
+
+def ensure_image(conn, spec):
+    found = conn.image.get("/images?name=" + spec["name"]).json()["images"]
+    active = [i for i in found if i["status"] == "active"]
+    if active:
+        return active[0]["id"]
+    for broken in found:  # an upload cut short by an earlier failure
+        conn.image.delete("/images/" + broken["id"])
+    body = dict(spec["properties"], name=spec["name"], disk_format="raw",
+                container_format="bare", visibility="public")
+    image = conn.image.post("/images", json=body).json()
+    conn.image.put("/images/{}/file".format(image["id"]), data=IMAGE_DATA,
+                   headers={"Content-Type": "application/octet-stream"})
+    return image["id"]
+
+
+def wait_compute(conn, started, timeout=120):
+    """Wait until the Nova services started at ``started`` (epoch) have
+    reported in, and nova-compute's resource provider exists.
+
+    A service row still "up" from before a restart is not enough: until
+    the new process consumes its RabbitMQ queue, casts to it are lost.
+    """
+    binaries = {"nova-conductor", "nova-scheduler", "nova-compute"}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        services = conn.compute.get("/os-services").json()["services"]
+        fresh = {s["binary"] for s in services
+                 if s["state"] == "up" and s["updated_at"]
+                 and reported_since(s["updated_at"], started)}
+        if binaries <= fresh:
+            rps = conn.placement.get(
+                "/resource_providers?name=devcloud").json()
+            if rps["resource_providers"]:
+                return rps["resource_providers"][0]["uuid"]
+        time.sleep(1)
+    raise SystemExit("%s did not report to Nova and Placement within %ds"
+                     % (", ".join(sorted(binaries)), timeout))
+
+
+def reported_since(updated_at, started):
+    stamp = datetime.datetime.fromisoformat(updated_at[:19])
+    stamp = stamp.replace(tzinfo=datetime.timezone.utc)
+    return stamp.timestamp() >= started - 1
+
+
+def add_traits(conn, provider, traits):
+    """The fake driver reports no TPM support, but the scheduler requires
+    these traits for any image with hw_tpm_version."""
+    url = f"/resource_providers/{provider}/traits"
+    for _attempt in range(10):
+        current = conn.placement.get(url, microversion="1.6").json()
+        if set(traits) <= set(current["traits"]):
+            return
+        body = {"traits": sorted(set(current["traits"]) | set(traits)),
+                "resource_provider_generation":
+                    current["resource_provider_generation"]}
+        resp = conn.placement.put(url, json=body, microversion="1.6",
+                                  raise_exc=False)
+        if resp.status_code == 200:
+            return
+        time.sleep(0.5)  # 409: nova-compute updated the provider too
+    raise SystemExit(f"could not add TPM traits to {provider}")
+
+
+def main():
+    action, settings_path = sys.argv[1:3]
+    with open(settings_path) as src:
+        settings = json.load(src)
+    conn = admin_connection(settings)
+    if action == "identity":
+        seed_identity(conn, settings)
+        result = {}
+    else:
+        result = seed_resources(conn, settings)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

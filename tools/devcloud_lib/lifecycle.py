@@ -1,0 +1,254 @@
+"""``up``, ``down`` and ``status``: the order services start and stop in."""
+import json
+import os
+import shutil
+import threading
+import time
+
+from devcloud_lib import context, install, procs
+from devcloud_lib import ports as ports_mod
+from devcloud_lib.progress import StepFailed
+from devcloud_lib.services import (
+    glance,
+    keystone,
+    netstub,
+    nova,
+    placement,
+    rabbitmq,
+)
+
+FIRST_UP_BUDGET = 600
+WARM_UP_BUDGET = 60
+RSS_BUDGET = 3 * 1024 ** 3
+
+# (process, port key or None, health URL builder or None), in start order.
+PROCESSES = [
+    ("epmd", "epmd", None),
+    ("rabbitmq", "rabbitmq", None),
+    ("network-stub", "network-stub", netstub.health_url),
+    ("keystone", "keystone", keystone.health_url),
+    ("placement", "placement", placement.health_url),
+    ("glance", "glance", glance.health_url),
+    ("nova-api", "nova-api", nova.health_url),
+    ("nova-conductor", None, None),
+    ("nova-scheduler", None, None),
+    ("nova-compute", None, None),
+]
+
+
+def in_parallel(progress, steps):
+    """Run {label: function} in threads; print each; raise first failure."""
+    errors = []
+
+    def runner(label, function):
+        try:
+            with progress.step(label):
+                function()
+        except Exception as exc:  # reported below, in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=runner, args=item)
+               for item in steps.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def health(cloud):
+    """{process: (pid or None, port or None, healthy)}."""
+    records = cloud.registry.load()
+    result = {}
+    for name, port_key, url in PROCESSES:
+        record = records.get(name)
+        alive = bool(record) and procs.is_alive(record)
+        port = cloud.ports.get(port_key) if port_key else None
+        healthy = alive
+        if alive and url:
+            healthy = context.http_status(url(cloud)) in (200, 300)
+        elif alive and port:
+            healthy = ports_mod.is_listening(port)
+        result[name] = (record["pid"] if alive else None, port, healthy)
+    return result
+
+
+def up(cloud):
+    progress = cloud.progress
+    layout = cloud.layout
+    layout.make_dirs()
+    if cloud.registry.load():
+        cloud.load_settings(check_free=False)
+        states = health(cloud)
+        if all(h for _pid, _port, h in states.values()):
+            progress.say(f"devcloud {cloud.mode.name} is already running")
+            return 0
+        stopped = cloud.registry.stop_all()
+        progress.say("stopped a half-running cloud ({})".format(", ".join(
+            stopped or ["nothing alive"])))
+    try:
+        installed = _install(cloud)
+        _start(cloud)
+    except StepFailed as failure:
+        _report_failure(cloud, failure)
+        cloud.registry.stop_all()
+        return 1
+    except BaseException:
+        cloud.registry.stop_all()
+        raise
+    _figures(cloud, installed)
+    return 0
+
+
+def _install(cloud):
+    progress, mode, layout = cloud.progress, cloud.mode, cloud.layout
+    with progress.step("rabbitmq-server (Debian package) present"):
+        rabbitmq.ensure_installed(progress)
+    with progress.step(f"venv {layout.venv}: {mode.summary}"):
+        installed = install.ensure_venv(mode, layout)
+    if mode.patched:
+        with progress.step("nova_patch applied to the venv's Nova"):
+            installed = install.ensure_patched(mode, layout) or installed
+    return installed
+
+
+def _start(cloud):
+    progress = cloud.progress
+    cloud.load_settings()
+    with progress.step(f"configuration rendered in {cloud.layout.etc}"):
+        for service in (keystone, placement, glance, nova):
+            service.configure(cloud)
+    rabbitmq.start(cloud)
+    netstub.start(cloud)
+
+    def keystone_up():
+        keystone.prepare(cloud)
+        keystone.start(cloud)
+        keystone.wait_ready(cloud)
+
+    in_parallel(progress, {
+        "rabbitmq on 127.0.0.1:%d" % cloud.ports["rabbitmq"]:
+            lambda: rabbitmq.wait_ready(cloud),
+        "network stub on 127.0.0.1:%d" % cloud.ports["network-stub"]:
+            lambda: netstub.wait_ready(cloud),
+        f"keystone on {cloud.keystone_url}": keystone_up,
+        "placement database": lambda: placement.prepare(cloud),
+        "glance database": lambda: glance.prepare(cloud),
+        "nova databases and cells": lambda: nova.prepare(cloud),
+    })
+    settings = _seed_settings(cloud)
+    if not cloud.done("seed-identity") or cloud.ports_changed:
+        with progress.step("projects, users, roles and catalog"):
+            _invenv(cloud, "seed", "identity", settings)
+        cloud.mark_done("seed-identity")
+    placement.start(cloud)
+    glance.start(cloud)
+    nova.start_api(cloud)
+    _seed_settings(cloud, nova_started=time.time())
+    for daemon in nova.DAEMONS:
+        nova.start_daemon(cloud, daemon)
+    in_parallel(progress, {
+        "placement on {}".format(cloud.url("placement")):
+            lambda: placement.wait_ready(cloud),
+        "glance on {}".format(cloud.url("glance")): lambda: glance.wait_ready(cloud),
+        "nova-api on {}".format(cloud.url("nova-api")): lambda: nova.wait_api(cloud),
+    })
+    with progress.step("nova-compute up; flavor, images, TPM traits"):
+        _invenv(cloud, "seed", "resources", settings, service="nova-compute")
+    if not cloud.done("nova-hosts"):
+        with progress.step("nova-manage cell_v2 discover_hosts"):
+            nova.manage(cloud, "cell_v2", "discover_hosts", "--verbose")
+        cloud.mark_done("nova-hosts")
+    _write_clouds_yaml(cloud)
+
+
+def _seed_settings(cloud, nova_started=None):
+    path = cloud.layout.run_file("seed-settings.json")
+    settings = {
+        "nova_started": nova_started,
+        "keystone_url": cloud.keystone_url,
+        "passwords": cloud.passwords,
+        "endpoints": {
+            "placement": cloud.url("placement"),
+            "image": cloud.url("glance"),
+            "compute": cloud.url("nova-api") + "/v2.1",
+            "network": cloud.url("network-stub"),
+        },
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(settings, out)
+    return path
+
+
+def _invenv(cloud, script, action, settings, service="seed"):
+    from devcloud_lib import paths
+    cloud.run(service, [cloud.layout.python,
+                        os.path.join(paths.INVENV_DIR, script + ".py"),
+                        action, settings], timeout=300)
+
+
+def _write_clouds_yaml(cloud):
+    cloud.render("clouds.yaml")
+    shutil.copyfile(cloud.layout.clouds_yaml, cloud.layout.last_clouds_yaml)
+    with open(os.path.join(cloud.layout.root, "last-mode"), "w") as out:
+        out.write(cloud.mode.name + "\n")
+
+
+def _figures(cloud, installed):
+    progress = cloud.progress
+    elapsed = progress.elapsed
+    records = cloud.registry.load()
+    rss = procs.group_rss(r["pid"] for r in records.values())
+    budget = FIRST_UP_BUDGET if installed else WARM_UP_BUDGET
+    kind = "first up (with installs)" if installed else "warm up"
+    progress.say("devcloud %s is up: %s in %.0f s (budget %d s: %s); "
+                 "RSS of %d processes' groups %.0f MiB (budget %d MiB: %s)"
+                 % (cloud.mode.name, kind, elapsed, budget,
+                    "ok" if elapsed <= budget else "OVER",
+                    len(records), rss / 2 ** 20, RSS_BUDGET // 2 ** 20,
+                    "ok" if rss <= RSS_BUDGET else "OVER"))
+    progress.say(f"clouds.yaml: {cloud.layout.clouds_yaml} (clouds devcloud, devcloud-alt, "
+                 "devcloud-reader, devcloud-admin); "
+                 'eval "$(tools/devcloud env)"')
+    with open(cloud.layout.run_file("last-up.json"), "w") as out:
+        json.dump({"kind": kind, "seconds": round(elapsed, 1),
+                   "rss_bytes": rss, "time": time.time()}, out)
+
+
+def _report_failure(cloud, failure):
+    progress = cloud.progress
+    progress.say(f"FAILED: {failure}")
+    if failure.service:
+        progress.say(f"service: {failure.service}")
+    if failure.log:
+        progress.say(f"log: {failure.log}; its last lines:")
+        print(procs.tail(failure.log))
+    progress.say("stopping what this up started")
+
+
+def down(cloud, purge=False):
+    stopped = cloud.registry.stop_all()
+    cloud.progress.say("devcloud {}: stopped {}".format(
+        cloud.mode.name, ", ".join(stopped) or "nothing (not running)"))
+    if purge and os.path.isdir(cloud.layout.cloud):
+        shutil.rmtree(cloud.layout.cloud)
+        cloud.progress.say(f"removed {cloud.layout.cloud} (venv and wheel cache kept)")
+    return 0
+
+
+def status(cloud):
+    cloud.load_settings(check_free=False)
+    states = health(cloud)
+    print(f"devcloud {cloud.mode.name} ({cloud.layout.cloud})")
+    print("%-16s %8s %6s  %s" % ("SERVICE", "PID", "PORT", "STATE"))
+    for name, (pid, port, healthy) in states.items():
+        state = "healthy" if healthy else ("unhealthy" if pid else "stopped")
+        print("%-16s %8s %6s  %s" % (name, pid or "-", port or "-", state))
+    records = cloud.registry.load()
+    if records:
+        rss = procs.group_rss(r["pid"] for r in records.values()
+                              if procs.is_alive(r))
+        print("total RSS %.0f MiB" % (rss / 2 ** 20))
+    return 0 if all(h for _p, _port, h in states.values()) else 3

@@ -1,0 +1,23 @@
+"""Passwords of this cloud's users, made once and kept in run/."""
+import json
+import os
+import secrets
+
+NAMES = ("admin", "demo", "alt", "demo-reader", "nova", "placement",
+         "glance", "rabbitmq")
+
+
+def load(path):
+    try:
+        with open(path) as saved:
+            values = json.load(saved)
+    except (OSError, ValueError):
+        values = {}
+    if all(name in values for name in NAMES):
+        return values
+    for name in NAMES:
+        values.setdefault(name, secrets.token_hex(12))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as saved:
+        json.dump(values, saved, indent=1, sort_keys=True)
+    return values

@@ -1,0 +1,77 @@
+"""Where a cloud keeps its venv, configuration, data, logs and pids.
+
+    <state>/pip-cache/          wheels shared by every mode (warm installs)
+    <state>/venvs/<mode>/       one venv per mode, kept by ``down --purge``
+    <state>/clouds/<mode>/etc   rendered configuration, clouds.yaml
+    <state>/clouds/<mode>/data  databases, images, keys, RabbitMQ mnesia
+    <state>/clouds/<mode>/log   one log per service
+    <state>/clouds/<mode>/run   pids, ports, secrets, step markers
+    <state>/clouds.yaml         copy of the clouds.yaml of the last ``up``
+"""
+import os
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
+INVENV_DIR = os.path.join(PACKAGE_DIR, "invenv")
+
+
+def state_root():
+    return os.path.abspath(os.environ.get("DEVCLOUD_DIR")
+                           or os.path.join(REPO_ROOT, ".devcloud"))
+
+
+def shared_dir():
+    return os.path.abspath(os.environ.get("DEVCLOUD_SHARED_DIR")
+                           or os.path.join(REPO_ROOT, "..", "shared"))
+
+
+class Layout:
+    """Paths of one mode's cloud."""
+
+    def __init__(self, mode_name, root=None):
+        self.mode = mode_name
+        self.root = root or state_root()
+        self.pip_cache = os.path.join(self.root, "pip-cache")
+        self.venv = os.path.join(self.root, "venvs", mode_name)
+        self.cloud = os.path.join(self.root, "clouds", mode_name)
+        self.etc = os.path.join(self.cloud, "etc")
+        self.data = os.path.join(self.cloud, "data")
+        self.log = os.path.join(self.cloud, "log")
+        self.run = os.path.join(self.cloud, "run")
+        self.clouds_yaml = os.path.join(self.etc, "clouds.yaml")
+        self.last_clouds_yaml = os.path.join(self.root, "clouds.yaml")
+
+    def make_dirs(self):
+        for path in (self.pip_cache, self.etc, self.data, self.log,
+                     self.run):
+            os.makedirs(path, exist_ok=True)
+
+    def bin(self, name):
+        return os.path.join(self.venv, "bin", name)
+
+    @property
+    def python(self):
+        return self.bin("python")
+
+    def site_packages(self):
+        lib = os.path.join(self.venv, "lib")
+        for entry in sorted(os.listdir(lib)):
+            if entry.startswith("python"):
+                return os.path.join(lib, entry, "site-packages")
+        raise FileNotFoundError(f"no site-packages in {lib}")
+
+    def log_file(self, service):
+        return os.path.join(self.log, service + ".log")
+
+    def etc_file(self, name):
+        return os.path.join(self.etc, name)
+
+    def data_dir(self, name):
+        path = os.path.join(self.data, name)
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def run_file(self, name):
+        return os.path.join(self.run, name)

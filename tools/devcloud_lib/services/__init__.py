@@ -1,0 +1,1 @@
+"""One module per service: prepare (one-time setup), start, health."""

@@ -1,0 +1,46 @@
+"""Glance API with the file store on SQLite.
+
+Glance up to 2025.2 still ships its eventlet server, ``glance-api``, which
+is what this runs (one worker, bound to 127.0.0.1 by the config).
+"""
+import os
+
+from devcloud_lib import context
+
+SERVICE = "glance"
+
+
+def _paste_ini(cloud):
+    return os.path.join(cloud.layout.venv, "etc", "glance",
+                        "glance-api-paste.ini")
+
+
+def configure(cloud):
+    for name in ("glance-images", "glance-staging", "glance-tasks",
+                 "glance-locks", "glance-cache"):
+        cloud.layout.data_dir(name)
+    cloud.render("glance-api.conf", extra={"glance_paste": _paste_ini(cloud)})
+
+
+def prepare(cloud):
+    if cloud.done("glance-db"):
+        return
+    cloud.run(SERVICE, [cloud.layout.bin("glance-manage"),
+                        "--config-file",
+                        cloud.layout.etc_file("glance-api.conf"),
+                        "db_sync"])
+    context.enable_wal(os.path.join(cloud.layout.data, "glance.db"))
+    cloud.mark_done("glance-db")
+
+
+def start(cloud):
+    cloud.start(SERVICE, [cloud.layout.bin("glance-api"), "--config-file",
+                          cloud.layout.etc_file("glance-api.conf")])
+
+
+def health_url(cloud):
+    return cloud.url("glance") + "/versions"
+
+
+def wait_ready(cloud):
+    cloud.wait_http(SERVICE, health_url(cloud), accept=(200, 300))

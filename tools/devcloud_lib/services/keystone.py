@@ -1,0 +1,58 @@
+"""Keystone: fernet tokens, SQLite, the public WSGI app under uwsgi."""
+import os
+
+from devcloud_lib import context
+from devcloud_lib.services import uwsgi
+
+SERVICE = "keystone"
+
+
+def _manage(cloud, *args):
+    cloud.run(SERVICE, [cloud.layout.bin("keystone-manage"),
+                        "--config-file", cloud.layout.etc_file(
+                            "keystone.conf")] + list(args))
+
+
+def configure(cloud):
+    cloud.render("keystone.conf")
+
+
+def prepare(cloud):
+    """Database, key repositories and the admin user, first ``up`` only."""
+    if not cloud.done("keystone-db"):
+        _manage(cloud, "db_sync")
+        context.enable_wal(os.path.join(cloud.layout.data, "keystone.db"))
+        for repo in ("fernet_setup", "credential_setup"):
+            _manage(cloud, repo, "--keystone-user", "root",
+                    "--keystone-group", "root")
+        cloud.mark_done("keystone-db")
+    if not cloud.done("keystone-bootstrap") or cloud.ports_changed:
+        url = cloud.keystone_url + "/v3"
+        # bootstrap is idempotent and rewrites the identity endpoints.
+        _manage(cloud, "bootstrap",
+                "--bootstrap-password", cloud.passwords["admin"],
+                "--bootstrap-username", "admin",
+                "--bootstrap-project-name", "admin",
+                "--bootstrap-role-name", "admin",
+                "--bootstrap-service-name", "keystone",
+                "--bootstrap-region-id", "RegionOne",
+                "--bootstrap-admin-url", url,
+                "--bootstrap-public-url", url,
+                "--bootstrap-internal-url", url)
+        cloud.mark_done("keystone-bootstrap")
+
+
+def start(cloud):
+    app = uwsgi.app_line(cloud.layout, module="keystone.wsgi.api:application",
+                         script="keystone-wsgi-public")
+    uwsgi.start(cloud, SERVICE, "keystone", app, threads=2, env={
+        "OS_KEYSTONE_CONFIG_FILES": cloud.layout.etc_file("keystone.conf"),
+    })
+
+
+def health_url(cloud):
+    return cloud.keystone_url + "/v3"
+
+
+def wait_ready(cloud):
+    cloud.wait_http(SERVICE, health_url(cloud), accept=(200,))

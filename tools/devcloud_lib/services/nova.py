@@ -1,0 +1,78 @@
+"""Nova: API (WSGI under uwsgi), conductor, scheduler, compute (fake driver).
+
+One cell (cell1) plus cell0, all on SQLite in WAL mode, one worker each:
+two conductor workers already lock each other out on SQLite.
+"""
+import os
+import shutil
+import string
+
+from devcloud_lib import context, paths
+from devcloud_lib.services import uwsgi
+
+API = "nova-api"
+DAEMONS = ("nova-conductor", "nova-scheduler", "nova-compute")
+DATABASES = ("nova_api.db", "nova_cell0.db", "nova_cell1.db")
+
+
+def _service_clients(cloud):
+    with open(os.path.join(paths.TEMPLATES_DIR,
+                           "nova-service-clients.inc")) as inc:
+        return string.Template(inc.read()).substitute(
+            cloud.template_values())
+
+
+def configure(cloud):
+    layout = cloud.layout
+    layout.data_dir("nova/locks")
+    layout.data_dir("nova/instances")
+    clients = _service_clients(cloud)
+    cloud.render("nova.conf", extra={"service_clients": clients})
+    cloud.render("nova-compute.conf", extra={"service_clients": clients})
+    shutil.copyfile(os.path.join(layout.venv, "etc", "nova", "api-paste.ini"),
+                    layout.etc_file("api-paste.ini"))
+
+
+def manage(cloud, *args, service="nova-manage"):
+    cloud.run(service, [cloud.layout.bin("nova-manage"), "--config-file",
+                        cloud.layout.etc_file("nova.conf")] + list(args))
+
+
+def prepare(cloud):
+    """Databases and cells, first ``up`` only."""
+    if cloud.done("nova-db"):
+        return
+    cell0 = "sqlite:///" + os.path.join(cloud.layout.data, "nova_cell0.db")
+    manage(cloud, "api_db", "sync")
+    manage(cloud, "cell_v2", "map_cell0", "--database_connection", cell0)
+    manage(cloud, "cell_v2", "create_cell", "--name", "cell1")
+    manage(cloud, "db", "sync")
+    for name in DATABASES:
+        context.enable_wal(os.path.join(cloud.layout.data, name))
+    cloud.mark_done("nova-db")
+
+
+def start_api(cloud):
+    app = uwsgi.app_line(cloud.layout,
+                         module="nova.wsgi.osapi_compute:application",
+                         script="nova-api-wsgi")
+    uwsgi.start(cloud, API, "nova-api", app, threads=1, env={
+        "OS_NOVA_CONFIG_DIR": cloud.layout.etc,
+        "OS_NOVA_CONFIG_FILES": "api-paste.ini;nova.conf",
+    })
+
+
+def start_daemon(cloud, name):
+    conf = "nova-compute.conf" if name == "nova-compute" else "nova.conf"
+    cloud.start(name, [cloud.layout.bin(name), "--config-file",
+                       cloud.layout.etc_file(conf)])
+
+
+def health_url(cloud):
+    return cloud.url("nova-api") + "/"
+
+
+def wait_api(cloud):
+    cloud.wait_http(API, health_url(cloud), accept=(200,))
+
+

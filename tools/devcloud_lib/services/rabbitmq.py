@@ -1,0 +1,88 @@
+"""RabbitMQ from Debian's rabbitmq-server, started by hand on loopback.
+
+oslo.messaging's fake:// driver cannot link separate processes, so the
+Nova services need a real broker.  The Debian package does not start
+inside this sandbox (no init system), and would listen on every interface
+anyway: we run its server script with our own config, HOME, mnesia and
+log directories, our own epmd (Erlang's port mapper) on a loopback port,
+and Erlang distribution bound to 127.0.0.1.
+"""
+import os
+import shutil
+import subprocess
+import time
+
+from devcloud_lib import ports as ports_mod
+from devcloud_lib.progress import StepFailed
+
+SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+PACKAGE = "rabbitmq-server"
+
+
+def ensure_installed(progress):
+    """apt-get install rabbitmq-server unless it is there already."""
+    if os.path.exists(SERVER) and shutil.which("epmd"):
+        return False
+    if os.geteuid() != 0:
+        raise StepFailed(f"{PACKAGE} is missing and installing it needs root: "
+                         f"apt-get install -y {PACKAGE}",
+                         service="rabbitmq")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for argv in (["apt-get", "update", "-q"],
+                 ["apt-get", "install", "-y", "-q",
+                  "--no-install-recommends", PACKAGE]):
+        result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        if result.returncode != 0:
+            raise StepFailed("{} failed:\n{}".format(
+                " ".join(argv), result.stdout[-3000:]), service="rabbitmq")
+    progress.say(f"installed {PACKAGE} from Debian packages")
+    return True
+
+
+def start(cloud):
+    layout = cloud.layout
+    base = layout.data_dir("rabbitmq")
+    home = layout.data_dir("rabbitmq/home")
+    logs = layout.data_dir("rabbitmq/log")
+    conf = cloud.render("rabbitmq.conf")
+    plugins = layout.etc_file("rabbitmq-enabled-plugins")
+    with open(plugins, "w") as out:
+        out.write("[].\n")
+    env_file = layout.etc_file("rabbitmq-env.conf")
+    open(env_file, "w").close()  # keep /etc/rabbitmq/rabbitmq-env.conf out
+    epmd_port = cloud.ports["epmd"]
+    cloud.start("epmd", ["epmd", "-address", "127.0.0.1",
+                         "-port", str(epmd_port)],
+                env=cloud.env(HOME=home))
+    env = cloud.env(
+        HOME=home,
+        ERL_EPMD_PORT=epmd_port,
+        RABBITMQ_CONF_ENV_FILE=env_file,
+        RABBITMQ_CONFIG_FILE=conf,
+        RABBITMQ_ENABLED_PLUGINS_FILE=plugins,
+        RABBITMQ_MNESIA_BASE=os.path.join(base, "mnesia"),
+        RABBITMQ_LOG_BASE=logs,
+        RABBITMQ_LOGS="-",
+        RABBITMQ_NODENAME="devcloud-{}@localhost".format(cloud.mode.name.replace(
+            ".", "_")),
+        RABBITMQ_DIST_PORT=cloud.ports["rabbitmq-dist"],
+        RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=(
+            "-start_epmd false "
+            "-kernel inet_dist_use_interface {127,0,0,1}"),
+    )
+    cloud.start("rabbitmq", [SERVER], env=env)
+
+
+def wait_ready(cloud, timeout=60):
+    deadline = time.monotonic() + timeout
+    log = cloud.layout.log_file("rabbitmq")
+    while time.monotonic() < deadline:
+        if not cloud.registry.alive("rabbitmq"):
+            break
+        if ports_mod.is_listening(cloud.ports["rabbitmq"]):
+            return
+        time.sleep(0.3)
+    raise StepFailed("RabbitMQ did not listen on 127.0.0.1:%d" %
+                     cloud.ports["rabbitmq"], service="rabbitmq", log=log)
