@@ -123,8 +123,9 @@ def _cloud(mode, debug=False):
 
 def _exec(cloud, argv, os_cloud="devcloud"):
     if not os.path.exists(argv[0]):
-        sys.stderr.write(f"devcloud {cloud.mode.name} is not installed: run tools/devcloud "
-                         f"up --nova {cloud.mode.name}\n")
+        name = cloud.mode.name
+        sys.stderr.write(f"devcloud {name} is not installed: run "
+                         f"tools/devcloud up --nova {name}\n")
         return 1
     env = cloud.env(OS_CLIENT_CONFIG_FILE=cloud.layout.clouds_yaml,
                     OS_CLOUD=os_cloud)
@@ -150,7 +151,7 @@ def cmd_logs(cloud, args):
         return 0
     for name in sorted(os.listdir(layout.log)):
         path = os.path.join(layout.log, name)
-        print("==> %s (%d bytes) <==" % (path, os.path.getsize(path)))
+        print(f"==> {path} ({os.path.getsize(path)} bytes) <==")
         print(procs.tail(path, args.lines or 5))
     return 0
 
@@ -216,5 +217,6 @@ def main(argv):
         return cmd_logs(cloud, args)
     if args.command == "smoke":
         return cmd_smoke(cloud, args)
-    build_parser().error(f"{args.command} takes its arguments unparsed: tools/devcloud "
-                         f"{args.command} [--nova MODE] ARGS...")
+    build_parser().error(f"{args.command} takes its arguments unparsed: "
+                         f"tools/devcloud {args.command} [--nova MODE] "
+                         "ARGS...")

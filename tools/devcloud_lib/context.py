@@ -29,7 +29,7 @@ class Cloud:
             self.layout.run_file("passwords.json"))
 
     def url(self, service):
-        return "http://127.0.0.1:%d" % self.ports[service]
+        return f"http://127.0.0.1:{self.ports[service]}"
 
     @property
     def keystone_url(self):
@@ -44,7 +44,7 @@ class Cloud:
             "keystone_url": self.keystone_url,
             "glance_port": self.ports["glance"],
             "rabbitmq_port": self.ports["rabbitmq"],
-            "transport_url": "rabbit://devcloud:%s@127.0.0.1:%d/" % (
+            "transport_url": "rabbit://devcloud:{}@127.0.0.1:{}/".format(
                 self.passwords["rabbitmq"], self.ports["rabbitmq"]),
         }
         for name, value in self.passwords.items():
@@ -83,7 +83,7 @@ class Cloud:
         code = procs.run(argv, log, env=env or self.env(),
                          cwd=self.layout.data, timeout=timeout)
         if code != 0:
-            raise StepFailed("%s exited with %d" % (argv[0], code),
+            raise StepFailed(f"{argv[0]} exited with {code}",
                              service=service, log=log)
 
     def start(self, service, argv, env=None):
@@ -101,8 +101,9 @@ class Cloud:
             if http_status(url) in accept:
                 return
             time.sleep(0.3)
-        raise StepFailed("%s did not answer on %s within %ds" % (
-            service, url, timeout), service=service,
+        raise StepFailed(
+            f"{service} did not answer on {url} within {timeout}s",
+            service=service,
             log=self.layout.log_file(service))
 
 

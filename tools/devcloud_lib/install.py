@@ -35,9 +35,10 @@ def _run(argv, log, service="install", env=None):
         out.write(("--- devcloud: {}\n".format(" ".join(argv))).encode())
         out.flush()
         code = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out,
-                              stderr=subprocess.STDOUT, env=env).returncode
+                              stderr=subprocess.STDOUT, env=env,
+                              check=False).returncode
     if code != 0:
-        raise StepFailed("%s failed (exit %d)" % (" ".join(argv[:3]), code),
+        raise StepFailed(f"{' '.join(argv[:3])} failed (exit {code})",
                          service=service, log=log)
 
 
@@ -86,8 +87,8 @@ def patch_digest():
     root = os.path.join(paths.REPO_ROOT, "nova_patch")
     if not os.path.isdir(root):
         raise StepFailed(
-            f"nova_patch/ is not in {paths.REPO_ROOT}: use --nova unpatched or --nova "
-            "upstream until the backport is there",
+            f"nova_patch/ is not in {paths.REPO_ROOT}: use --nova "
+            "unpatched or --nova upstream until the backport is there",
             service="nova-patch")
     digest = hashlib.sha256()
     for folder, dirs, files in sorted(os.walk(root)):

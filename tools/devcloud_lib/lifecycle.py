@@ -44,7 +44,7 @@ def in_parallel(progress, steps):
         try:
             with progress.step(label):
                 function()
-        except Exception as exc:  # reported below, in the main thread
+        except Exception as exc:  # noqa: BLE001 (re-raised below)
             errors.append(exc)
 
     threads = [threading.Thread(target=runner, args=item)
@@ -128,9 +128,9 @@ def _start(cloud):
         keystone.wait_ready(cloud)
 
     in_parallel(progress, {
-        "rabbitmq on 127.0.0.1:%d" % cloud.ports["rabbitmq"]:
+        f"rabbitmq on 127.0.0.1:{cloud.ports['rabbitmq']}":
             lambda: rabbitmq.wait_ready(cloud),
-        "network stub on 127.0.0.1:%d" % cloud.ports["network-stub"]:
+        f"network stub on 127.0.0.1:{cloud.ports['network-stub']}":
             lambda: netstub.wait_ready(cloud),
         f"keystone on {cloud.keystone_url}": keystone_up,
         "placement database": lambda: placement.prepare(cloud),
@@ -149,10 +149,12 @@ def _start(cloud):
     for daemon in nova.DAEMONS:
         nova.start_daemon(cloud, daemon)
     in_parallel(progress, {
-        "placement on {}".format(cloud.url("placement")):
+        f"placement on {cloud.url('placement')}":
             lambda: placement.wait_ready(cloud),
-        "glance on {}".format(cloud.url("glance")): lambda: glance.wait_ready(cloud),
-        "nova-api on {}".format(cloud.url("nova-api")): lambda: nova.wait_api(cloud),
+        f"glance on {cloud.url('glance')}":
+            lambda: glance.wait_ready(cloud),
+        f"nova-api on {cloud.url('nova-api')}":
+            lambda: nova.wait_api(cloud),
     })
     with progress.step("nova-compute up; flavor, images, TPM traits"):
         _invenv(cloud, "seed", "resources", settings, service="nova-compute")
@@ -203,14 +205,14 @@ def _figures(cloud, installed):
     rss = procs.group_rss(r["pid"] for r in records.values())
     budget = FIRST_UP_BUDGET if installed else WARM_UP_BUDGET
     kind = "first up (with installs)" if installed else "warm up"
-    progress.say("devcloud %s is up: %s in %.0f s (budget %d s: %s); "
-                 "RSS of %d processes' groups %.0f MiB (budget %d MiB: %s)"
-                 % (cloud.mode.name, kind, elapsed, budget,
-                    "ok" if elapsed <= budget else "OVER",
-                    len(records), rss / 2 ** 20, RSS_BUDGET // 2 ** 20,
-                    "ok" if rss <= RSS_BUDGET else "OVER"))
-    progress.say(f"clouds.yaml: {cloud.layout.clouds_yaml} (clouds devcloud, devcloud-alt, "
-                 "devcloud-reader, devcloud-admin); "
+    time_ok = "ok" if elapsed <= budget else "OVER"
+    rss_ok = "ok" if rss <= RSS_BUDGET else "OVER"
+    progress.say(f"devcloud {cloud.mode.name} is up: {kind} in "
+                 f"{elapsed:.0f} s (budget {budget} s: {time_ok}); RSS of "
+                 f"{len(records)} process groups {rss / 2 ** 20:.0f} MiB "
+                 f"(budget {RSS_BUDGET // 2 ** 20} MiB: {rss_ok})")
+    progress.say(f"clouds.yaml: {cloud.layout.clouds_yaml} (clouds "
+                 "devcloud, devcloud-alt, devcloud-reader, devcloud-admin); "
                  'eval "$(tools/devcloud env)"')
     with open(cloud.layout.run_file("last-up.json"), "w") as out:
         json.dump({"kind": kind, "seconds": round(elapsed, 1),
@@ -234,7 +236,8 @@ def down(cloud, purge=False):
         cloud.mode.name, ", ".join(stopped) or "nothing (not running)"))
     if purge and os.path.isdir(cloud.layout.cloud):
         shutil.rmtree(cloud.layout.cloud)
-        cloud.progress.say(f"removed {cloud.layout.cloud} (venv and wheel cache kept)")
+        cloud.progress.say(f"removed {cloud.layout.cloud} "
+                           "(venv and wheel cache kept)")
     return 0
 
 
@@ -242,10 +245,11 @@ def status(cloud):
     cloud.load_settings(check_free=False)
     states = health(cloud)
     print(f"devcloud {cloud.mode.name} ({cloud.layout.cloud})")
-    print("%-16s %8s %6s  %s" % ("SERVICE", "PID", "PORT", "STATE"))
+    row = "{:<16} {:>8} {:>6}  {}"
+    print(row.format("SERVICE", "PID", "PORT", "STATE"))
     for name, (pid, port, healthy) in states.items():
         state = "healthy" if healthy else ("unhealthy" if pid else "stopped")
-        print("%-16s %8s %6s  %s" % (name, pid or "-", port or "-", state))
+        print(row.format(name, pid or "-", port or "-", state))
     records = cloud.registry.load()
     if records:
         rss = procs.group_rss(r["pid"] for r in records.values()

@@ -16,7 +16,7 @@ PIDS_FILE = "pids.json"
 
 def _stat_fields(pid):
     try:
-        with open("/proc/%d/stat" % pid) as stat:
+        with open(f"/proc/{pid}/stat") as stat:
             text = stat.read()
     except OSError:
         return None
@@ -137,12 +137,12 @@ def group_rss(pgids):
 def run(argv, log_path, env=None, cwd=None, timeout=600):
     """Run a one-shot command, appending its output to ``log_path``."""
     with open(log_path, "ab") as log:
-        log.write(("--- devcloud: running {}\n".format(" ".join(argv))).encode())
+        log.write(f"--- devcloud: running {' '.join(argv)}\n".encode())
         log.flush()
         return subprocess.run(
             argv, stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT, env=env, cwd=cwd,
-            timeout=timeout).returncode
+            timeout=timeout, check=False).returncode
 
 
 def tail(path, lines=25):

@@ -133,13 +133,13 @@ def wait_compute(conn, started, timeout=120):
             if rps["resource_providers"]:
                 return rps["resource_providers"][0]["uuid"]
         time.sleep(1)
-    raise SystemExit("%s did not report to Nova and Placement within %ds"
-                     % (", ".join(sorted(binaries)), timeout))
+    raise SystemExit(f"{', '.join(sorted(binaries))} did not report to "
+                     f"Nova and Placement within {timeout}s")
 
 
 def reported_since(updated_at, started):
     stamp = datetime.datetime.fromisoformat(updated_at[:19])
-    stamp = stamp.replace(tzinfo=datetime.timezone.utc)
+    stamp = stamp.replace(tzinfo=datetime.UTC)
     return stamp.timestamp() >= started - 1
 
 

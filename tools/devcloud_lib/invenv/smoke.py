@@ -97,7 +97,7 @@ def main():
     finally:
         gone = delete(conn, server["id"])
         checks.check("server deleted", gone)
-    print("%d failure(s)" % checks.failures)
+    print(f"{checks.failures} failure(s)")
     return 1 if checks.failures else 0
 
 

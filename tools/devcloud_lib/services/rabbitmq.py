@@ -33,7 +33,8 @@ def ensure_installed(progress):
                   "--no-install-recommends", PACKAGE]):
         result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+                                stderr=subprocess.STDOUT, text=True,
+                                check=False)
         if result.returncode != 0:
             raise StepFailed("{} failed:\n{}".format(
                 " ".join(argv), result.stdout[-3000:]), service="rabbitmq")
@@ -84,5 +85,6 @@ def wait_ready(cloud, timeout=60):
         if ports_mod.is_listening(cloud.ports["rabbitmq"]):
             return
         time.sleep(0.3)
-    raise StepFailed("RabbitMQ did not listen on 127.0.0.1:%d" %
-                     cloud.ports["rabbitmq"], service="rabbitmq", log=log)
+    raise StepFailed("RabbitMQ did not listen on 127.0.0.1:"
+                     f"{cloud.ports['rabbitmq']}", service="rabbitmq",
+                     log=log)

@@ -15,7 +15,8 @@ def app_line(layout, module=None, script=None):
             return "module = " + module
     if script and os.path.exists(layout.bin(script)):
         return "wsgi-file = " + layout.bin(script)
-    raise FileNotFoundError(f"no WSGI entry point {module}/{script} in {layout.venv}")
+    raise FileNotFoundError(
+        f"no WSGI entry point {module}/{script} in {layout.venv}")
 
 
 def start(cloud, service, port_name, app, env, threads=1):
