@@ -1,0 +1,45 @@
+"""One-line, terminal-safe error messages for the plugin's commands.
+
+cliff prints ``str(exception)`` for a failing command and exits 1; SDK and
+keystoneauth messages may span lines or quote response bodies, which are
+untrusted. Everything our commands raise goes through here.
+"""
+
+import contextlib
+
+from keystoneauth1 import exceptions as ksa_exceptions
+from openstack import exceptions as sdk_exceptions
+from osc_lib import exceptions as osc_exceptions
+
+from osc_image_props.osc import output
+
+
+def one_line(message):
+    """Collapse whitespace and escape what a terminal would interpret."""
+    return output.escape_unprintable(' '.join(str(message).split()))
+
+
+@contextlib.contextmanager
+def command_errors(server=None):
+    """Turn SDK and keystoneauth failures into one-line CommandErrors.
+
+    :param server: the server as the user named it, for "not found" and
+        "ambiguous" messages.
+    """
+    try:
+        yield
+    except sdk_exceptions.DuplicateResource as exc:
+        raise osc_exceptions.CommandError(
+            one_line(
+                'More than one server is named %r; use its ID.' % server
+            )
+        ) from exc
+    except sdk_exceptions.NotFoundException as exc:
+        raise osc_exceptions.CommandError(
+            one_line('No server with a name or ID of %r exists.' % server)
+        ) from exc
+    except (
+        sdk_exceptions.SDKException,
+        ksa_exceptions.ClientException,
+    ) as exc:
+        raise osc_exceptions.CommandError(one_line(exc)) from exc

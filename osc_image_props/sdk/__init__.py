@@ -1,0 +1,31 @@
+"""openstacksdk extension: a server's embedded image properties.
+
+Scripts write::
+
+    from osc_image_props import sdk
+    sdk.get_image_properties(conn, 'my-server')
+"""
+
+from osc_image_props.sdk.api import find_server
+from osc_image_props.sdk.api import get_image_properties
+from osc_image_props.sdk.api import list_image_properties
+from osc_image_props.sdk.exceptions import ImagePropertiesError
+from osc_image_props.sdk.exceptions import ImagePropertiesMissing
+from osc_image_props.sdk.exceptions import ImagePropertiesProtocolError
+from osc_image_props.sdk.exceptions import ImagePropertiesUnsupported
+from osc_image_props.sdk.exceptions import ImagePropertiesVersionConflict
+from osc_image_props.sdk.resource import ImageRef
+from osc_image_props.sdk.resource import Server
+
+__all__ = [
+    'ImagePropertiesError',
+    'ImagePropertiesMissing',
+    'ImagePropertiesProtocolError',
+    'ImagePropertiesUnsupported',
+    'ImagePropertiesVersionConflict',
+    'ImageRef',
+    'Server',
+    'find_server',
+    'get_image_properties',
+    'list_image_properties',
+]

@@ -1,0 +1,76 @@
+"""Errors raised by the image properties SDK extension.
+
+All of them are :class:`openstack.exceptions.SDKException`, so scripts that
+already handle SDK errors keep working.
+"""
+
+from openstack import exceptions as sdk_exceptions
+
+REQUIRED_MICROVERSION = '2.98'
+
+
+class ImagePropertiesError(sdk_exceptions.SDKException):
+    """Base class of every error of this extension."""
+
+
+class ImagePropertiesUnsupported(ImagePropertiesError):
+    """The cloud's compute API is older than microversion 2.98.
+
+    :ivar cloud_max_version: the highest compute microversion the cloud
+        announces, as a string such as ``'2.96'``, or ``None`` when the cloud
+        announces no microversions at all.
+    """
+
+    def __init__(self, cloud_max_version):
+        self.cloud_max_version = cloud_max_version
+        announced = (
+            'supports compute API microversions up to %s' % cloud_max_version
+            if cloud_max_version
+            else 'announces no compute API microversions'
+        )
+        super().__init__(
+            'This cloud %s, but server image properties need microversion '
+            '%s. Ask the operator to upgrade Nova to 2025.1 (Epoxy) or later, '
+            'or to apply the osc-image-props backport (nova_patch) to Nova '
+            '2024.1 or 2024.2.' % (announced, REQUIRED_MICROVERSION)
+        )
+
+
+class ImagePropertiesVersionConflict(ImagePropertiesError):
+    """The user explicitly configured a compute microversion below 2.98.
+
+    :ivar requested_version: the configured microversion.
+    """
+
+    def __init__(self, requested_version):
+        self.requested_version = requested_version
+        super().__init__(
+            'Compute API microversion %s was requested explicitly '
+            '(--os-compute-api-version, OS_COMPUTE_API_VERSION or '
+            'compute_api_version in clouds.yaml), but server image '
+            'properties need %s or later: remove that setting or raise it '
+            'to %s.'
+            % (requested_version, REQUIRED_MICROVERSION, REQUIRED_MICROVERSION)
+        )
+
+
+class ImagePropertiesProtocolError(ImagePropertiesError):
+    """The compute API answered with a body that breaks the 2.98 contract."""
+
+
+class ImagePropertiesMissing(ImagePropertiesProtocolError):
+    """A 2.98 response lacks ``image.properties`` for an image-booted server.
+
+    This is a broken or misconfigured cloud (for example a proxy that drops
+    the microversion header), never "the server has no properties".
+
+    :ivar server_id: the server whose body lacked the field.
+    """
+
+    def __init__(self, server_id, microversion):
+        self.server_id = server_id
+        super().__init__(
+            'The compute API answered microversion %s for server %s without '
+            '"image.properties"; the cloud does not implement microversion '
+            '2.98 correctly.' % (microversion, server_id)
+        )

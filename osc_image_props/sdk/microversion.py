@@ -1,0 +1,51 @@
+"""Which compute microversion to ask for, and when to refuse.
+
+Embedded image properties exist from compute microversion 2.98 on. We ask
+for 2.98 whatever the user's default compute version is, unless the user
+explicitly configured one: a lower one is refused (silently overriding an
+explicit choice would surprise), a higher one is kept (it still carries the
+field). We never fall back to Glance: Glance has the image as it is now, not
+the copy Nova uses.
+"""
+
+from keystoneauth1 import discover
+
+from osc_image_props.sdk import exceptions
+
+REQUIRED = exceptions.REQUIRED_MICROVERSION
+_REQUIRED_TUPLE = discover.normalize_version_number(REQUIRED)
+
+
+def cloud_max_microversion(compute):
+    """Return the cloud's highest compute microversion as a string or None.
+
+    Uses keystoneauth's cached version discovery: the plain server commands
+    discover the same document, so this costs no extra request.
+    """
+    endpoint_data = compute.get_endpoint_data()
+    if endpoint_data is None or not endpoint_data.max_microversion:
+        return None
+    return discover.version_to_string(endpoint_data.max_microversion)
+
+
+def image_properties_microversion(compute):
+    """Return the microversion to send for requests that need the field.
+
+    :param compute: the compute proxy (a keystoneauth Adapter), e.g.
+        ``conn.compute``.
+    :raises ImagePropertiesVersionConflict: the user configured a lower
+        compute microversion explicitly.
+    :raises ImagePropertiesUnsupported: the cloud's maximum is below 2.98.
+    """
+    explicit = compute.default_microversion
+    if explicit is not None:
+        if discover.normalize_version_number(explicit) < _REQUIRED_TUPLE:
+            raise exceptions.ImagePropertiesVersionConflict(explicit)
+
+    cloud_max = cloud_max_microversion(compute)
+    if (
+        cloud_max is None
+        or discover.normalize_version_number(cloud_max) < _REQUIRED_TUPLE
+    ):
+        raise exceptions.ImagePropertiesUnsupported(cloud_max)
+    return explicit or REQUIRED

@@ -1,0 +1,227 @@
+"""``--image-properties`` on OSC's own ``server list`` and ``server show``."""
+
+import csv
+import io
+import json
+
+import fixtures
+import yaml
+
+from tests.unit import base
+from tests.unit import fakes
+
+
+def _no_hooks(self):
+    self._hooks = []
+
+
+class HookTestCase(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.web = self.cloud.add_server(name='web-1')
+        self.other = self.cloud.add_server(
+            name='web-2', properties={'hw_machine_type': 'pc'}
+        )
+        self.volume = self.cloud.add_server(name='vol-1', volume_backed=True)
+
+    def run_without_plugin(self, *argv):
+        """Run with no command hooks at all: OSC as if we were not there."""
+        with fixtures.MonkeyPatch(
+            'cliff.command.Command._load_hooks', _no_hooks
+        ):
+            result = self.run_cli(*argv)
+        requests = self.all_requests()
+        self.mocker.reset_mock()
+        return result, requests
+
+    def all_requests(self):
+        """Every request but version discovery, which a process caches."""
+        return [
+            (r.method, r.url) for r in self.mocker.request_history
+            if r.path.rstrip('/') not in ('', '/v2.1', '/v3')
+        ]
+
+    def server_microversions(self):
+        return {
+            r.headers.get('OpenStack-API-Version')
+            for r in self.mocker.request_history
+            if '/servers' in r.path
+        }
+
+
+class TestServerList(HookTestCase):
+
+    def test_absent_option_changes_nothing(self):
+        for fmt in ('table', 'json', 'csv'):
+            args = ('server', 'list', '-f', fmt)
+            baseline, baseline_requests = self.run_without_plugin(*args)
+            self.assertEqual(baseline, self.run_cli(*args))
+            self.assertEqual(baseline_requests, self.all_requests())
+            self.mocker.reset_mock()
+
+    def test_same_requests_as_plain_list(self):
+        _, plain = self.run_without_plugin('server', 'list')
+        status, out, err = self.run_cli('server', 'list', '--image-properties')
+        self.assertEqual(0, status, err)
+        self.assertEqual(plain, self.all_requests())
+        self.assertEqual({'compute 2.98'}, self.server_microversions())
+
+    def test_json_column_is_an_object(self):
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-properties', '-f', 'json'
+        )
+        self.assertEqual(0, status, err)
+        rows = {r['ID']: r['Image Properties'] for r in json.loads(out)}
+        self.assertEqual(
+            {
+                self.web: fakes.PROPERTIES,
+                self.other: {'hw_machine_type': 'pc'},
+                self.volume: None,
+            },
+            rows,
+        )
+
+    def test_key_filter(self):
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-properties',
+            'hw_machine_type,os_distro', '-f', 'yaml',
+        )
+        self.assertEqual(0, status, err)
+        rows = {r['ID']: r['Image Properties'] for r in yaml.safe_load(out)}
+        self.assertEqual(
+            {'hw_machine_type': 'q35', 'os_distro': 'ubuntu'}, rows[self.web]
+        )
+        self.assertEqual({'hw_machine_type': 'pc'}, rows[self.other])
+
+    def test_table_column(self):
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-properties', 'hw_machine_type',
+            '-c', 'Name', '-c', 'Image Properties',
+        )
+        self.assertEqual(0, status, err)
+        self.assertIn("| web-1 | hw_machine_type='q35' |", out)
+        self.assertIn("| web-2 | hw_machine_type='pc'  |", out)
+        self.assertIn('| vol-1 |                       |', out)
+
+    def test_hostile_values(self):
+        hostile = self.cloud.add_server(name='evil',
+                                        properties=fakes.HOSTILE)
+        status, out, err = self.run_cli('server', 'list',
+                                        '--image-properties')
+        self.assertEqual(0, status, err)
+        for line in out.splitlines():
+            self.assertTrue(line.isprintable(), repr(line))
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-properties', '-f', 'json'
+        )
+        rows = {r['ID']: r['Image Properties'] for r in json.loads(out)}
+        self.assertEqual(fakes.HOSTILE, rows[hostile])
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-properties', '-f', 'csv',
+            '-c', 'ID', '-c', 'Image Properties',
+        )
+        self.assertEqual(0, status, err)
+        parsed = list(csv.reader(io.StringIO(out), escapechar='\\'))
+        self.assertEqual(['ID', 'Image Properties'], parsed[0])
+        cells = {row[0]: row[1] for row in parsed[1:]}
+        # csv carries the dict's repr, the same as OSC's own dict columns.
+        self.assertEqual(repr(fakes.HOSTILE), cells[hostile])
+
+    def test_old_cloud(self):
+        self.cloud.max_version = '2.96'
+        status, out, err = self.run_cli('server', 'list',
+                                        '--image-properties')
+        self.assertOneLineError(status, out, err, '2.96', '2.98')
+        self.assertEqual('', out)
+
+    def test_old_cloud_without_option_still_lists(self):
+        self.cloud.max_version = '2.96'
+        status, out, err = self.run_cli('server', 'list')
+        self.assertEqual(0, status, err)
+        self.assertIn('web-1', out)
+
+    def test_explicit_lower_version(self):
+        status, out, err = self.run_cli(
+            '--os-compute-api-version', '2.90', 'server', 'list',
+            '--image-properties',
+        )
+        self.assertOneLineError(status, out, err, '2.90', '2.98')
+
+    def test_missing_field_fails_before_printing(self):
+        del self.cloud.servers[self.other]['image']['properties']
+        status, out, err = self.run_cli('server', 'list',
+                                        '--image-properties')
+        self.assertOneLineError(status, out, err, self.other)
+        self.assertEqual('', out)
+
+
+class TestServerShow(HookTestCase):
+
+    def test_absent_option_changes_nothing(self):
+        for fmt in ('table', 'json', 'shell'):
+            args = ('server', 'show', self.web, '-f', fmt)
+            baseline, baseline_requests = self.run_without_plugin(*args)
+            self.assertEqual(baseline, self.run_cli(*args))
+            self.assertEqual(baseline_requests, self.all_requests())
+            self.mocker.reset_mock()
+
+    def test_same_requests_plus_one_field(self):
+        (_, plain_out, _), plain = self.run_without_plugin(
+            'server', 'show', self.web, '-f', 'json'
+        )
+        status, out, err = self.run_cli(
+            'server', 'show', self.web, '--image-properties', '-f', 'json'
+        )
+        self.assertEqual(0, status, err)
+        self.assertEqual(plain, self.all_requests())
+        self.assertEqual({'compute 2.98'}, self.server_microversions())
+        shown = json.loads(out)
+        self.assertEqual(fakes.PROPERTIES, shown.pop('image_properties'))
+        self.assertEqual(json.loads(plain_out), shown)
+
+    def test_key_filter_with_equals(self):
+        status, out, err = self.run_cli(
+            'server', 'show', '--image-properties=hw_tpm_version', 'web-1',
+            '-f', 'json', '-c', 'image_properties',
+        )
+        self.assertEqual(0, status, err)
+        self.assertEqual(
+            {'image_properties': {'hw_tpm_version': '2.0'}}, json.loads(out)
+        )
+
+    def test_volume_backed_is_null(self):
+        status, out, err = self.run_cli(
+            'server', 'show', self.volume, '--image-properties', '-f', 'json'
+        )
+        self.assertEqual(0, status, err)
+        self.assertIsNone(json.loads(out)['image_properties'])
+
+    def test_shell_output_is_quoted(self):
+        evil = self.cloud.add_server(
+            name='evil', properties={'hw_x': '$(id)`id`"'}
+        )
+        status, out, err = self.run_cli(
+            'server', 'show', evil, '--image-properties', '-f', 'shell',
+            '-c', 'image_properties', '-c', 'name',
+        )
+        self.assertEqual(0, status, err)
+        q = "'\"'\"'"  # how shlex.quote writes a single quote
+        self.assertEqual(
+            "image_properties='{%shw_x%s: %s$(id)`id`\"%s}'\nname=evil\n"
+            % (q, q, q, q),
+            out,
+        )
+
+    def test_diagnostics_conflict(self):
+        status, out, err = self.run_cli(
+            'server', 'show', self.web, '--diagnostics', '--image-properties'
+        )
+        self.assertOneLineError(status, out, err, '--diagnostics')
+
+    def test_old_cloud(self):
+        self.cloud.max_version = '2.96'
+        status, out, err = self.run_cli(
+            'server', 'show', self.web, '--image-properties'
+        )
+        self.assertOneLineError(status, out, err, '2.96', '2.98')
