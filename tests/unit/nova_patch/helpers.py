@@ -1,0 +1,156 @@
+"""Fake Nova trees and patch series for the nova_patch tests."""
+
+import contextlib
+import difflib
+import io
+import os
+import shutil
+import tempfile
+import unittest
+from unittest import mock
+
+from nova_patch import cli, plan
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))))
+
+# A file the series changes in the middle and at its end.
+VIEWS_ORIGINAL = ''.join('line %d\n' % number for number in range(1, 21))
+VIEWS_PATCHED = VIEWS_ORIGINAL.replace(
+    'line 10\n', 'line 10\nadded after 10\n') + 'appended at the end\n'
+DOC_ORIGINAL = 'title\n=====\n\nsome text\n'
+DOC_PATCHED = DOC_ORIGINAL + '\nmore text\n'
+NEW_FILE = 'a file the series adds\n'
+
+ORIGINAL_FILES = {
+    'nova/__init__.py': '',
+    'nova/api/__init__.py': '',
+    'nova/api/views.py': VIEWS_ORIGINAL,
+    'nova/tests/__init__.py': '',
+    'nova/tests/functional/__init__.py': '',
+    'nova/tests/functional/samples/servers.json.tpl': '{}\n',
+    'doc/source/history.rst': DOC_ORIGINAL,
+    'api-ref/source/index.rst': 'api\n',
+    'releasenotes/notes/.placeholder': '',
+}
+SERIES_CHANGES = {
+    'nova/api/views.py': (VIEWS_ORIGINAL, VIEWS_PATCHED),
+    'doc/source/history.rst': (DOC_ORIGINAL, DOC_PATCHED),
+    'nova/tests/functional/samples/v2.98/show.json.tpl': (None, NEW_FILE),
+    'releasenotes/notes/backport.yaml': (None, 'features: []\n'),
+}
+
+
+def unified_diff(path, old, new):
+    """A git-style diff of one file (old/new are str, or None: absent)."""
+    old_lines = (old or '').splitlines(keepends=True)
+    new_lines = (new or '').splitlines(keepends=True)
+    header = ['diff --git a/%s b/%s\n' % (path, path)]
+    if old is None:
+        header.append('new file mode 100644\n')
+    if new is None:
+        header.append('deleted file mode 100644\n')
+    body = list(difflib.unified_diff(
+        old_lines, new_lines,
+        '/dev/null' if old is None else 'a/' + path,
+        '/dev/null' if new is None else 'b/' + path, n=3))
+    # difflib puts no space after "---"/"+++" dates; git's form is the same.
+    return ''.join(header + [line if line.endswith('\n') else line + '\n'
+                             for line in body])
+
+
+def format_patch(subject, changes):
+    """A minimal ``git format-patch`` file for {path: (old, new)}."""
+    text = ('From 0000000000000000000000000000000000000000 Mon Sep 17 '
+            '00:00:00 2001\nFrom: Test <test@example.invalid>\n'
+            'Subject: [PATCH] %s\n\n---\n' % subject)
+    for path, (old, new) in sorted(changes.items()):
+        text += unified_diff(path, old, new)
+    return (text + '-- \n2.39.5\n\n').encode('utf-8')
+
+
+def write_tree(root, files):
+    for path, content in files.items():
+        full = os.path.join(root, *path.split('/'))
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, 'wb') as handle:
+            handle.write(content.encode('utf-8')
+                         if isinstance(content, str) else content)
+
+
+def snapshot(root):
+    """Every directory and file (with its bytes and mode) under root."""
+    state = {}
+    for directory, dirs, files in os.walk(root):
+        relative = os.path.relpath(directory, root)
+        state[relative + '/'] = None
+        for name in files:
+            path = os.path.join(directory, name)
+            with open(path, 'rb') as handle:
+                state[os.path.join(relative, name)] = (
+                    handle.read(), os.stat(path).st_mode & 0o777)
+    return state
+
+
+class TreeTestCase(unittest.TestCase):
+    """Runs the CLI against fake trees with a fake series."""
+
+    series = '2024.2'
+    version = '30.3.0'
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.mkdtemp(prefix='nova_patch-test-')
+        self.addCleanup(shutil.rmtree, self.tmp)
+        self.series_dir = os.path.join(self.tmp, 'series')
+        self.write_series(SERIES_CHANGES)
+        patcher = mock.patch.object(plan, 'SERIES_DIR', self.series_dir)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def write_series(self, changes, series=None):
+        directory = os.path.join(self.series_dir, series or self.series)
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory)
+        # Two patches, the second touching a file of the first, as a real
+        # series does.
+        first = {path: change for path, change in changes.items()
+                 if path != 'doc/source/history.rst'}
+        second = {path: change for path, change in changes.items()
+                  if path == 'doc/source/history.rst'}
+        with open(os.path.join(directory, '0001-first.patch'), 'wb') as out:
+            out.write(format_patch('first', first))
+        if second:
+            with open(os.path.join(directory, '0002-second.patch'),
+                      'wb') as out:
+                out.write(format_patch('second', second))
+
+    def make_source_tree(self, version=None, files=None):
+        root = os.path.join(self.tmp, 'nova-src')
+        write_tree(root, files or ORIGINAL_FILES)
+        write_tree(root, {'PKG-INFO': 'Metadata-Version: 1.2\nName: nova\n'
+                                      'Version: %s\n' % (version or
+                                                         self.version)})
+        return root
+
+    def make_installed(self, version=None, with_tests=True,
+                       name='site-packages'):
+        site = os.path.join(self.tmp, name)
+        files = {path[len('nova/'):]: content
+                 for path, content in ORIGINAL_FILES.items()
+                 if path.startswith('nova/')}
+        if not with_tests:
+            files = {path: content for path, content in files.items()
+                     if not path.startswith('tests/')}
+        write_tree(os.path.join(site, 'nova'), files)
+        write_tree(site, {
+            'nova-%s.dist-info/METADATA' % (version or self.version):
+            'Metadata-Version: 2.1\nName: nova\nVersion: %s\n'
+            % (version or self.version)})
+        return site
+
+    def run_cli(self, *argv):
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            code = cli.main(list(argv))
+        return code, output.getvalue()
