@@ -17,6 +17,8 @@ from devcloud_lib.services import (
     rabbitmq,
 )
 
+# Stopped after every other process, so no client sees it go away.
+BROKER = ("rabbitmq", "epmd")
 FIRST_UP_BUDGET = 600
 WARM_UP_BUDGET = 60
 RSS_BUDGET = 3 * 1024 ** 3
@@ -84,7 +86,7 @@ def up(cloud):
         if all(h for _pid, _port, h in states.values()):
             progress.say(f"devcloud {cloud.mode.name} is already running")
             return 0
-        stopped = cloud.registry.stop_all()
+        stopped = cloud.registry.stop_all(last=BROKER)
         progress.say("stopped a half-running cloud ({})".format(", ".join(
             stopped or ["nothing alive"])))
     try:
@@ -92,10 +94,10 @@ def up(cloud):
         _start(cloud)
     except StepFailed as failure:
         _report_failure(cloud, failure)
-        cloud.registry.stop_all()
+        cloud.registry.stop_all(last=BROKER)
         return 1
     except BaseException:
-        cloud.registry.stop_all()
+        cloud.registry.stop_all(last=BROKER)
         raise
     _figures(cloud, installed)
     return 0
@@ -231,7 +233,7 @@ def _report_failure(cloud, failure):
 
 
 def down(cloud, purge=False):
-    stopped = cloud.registry.stop_all()
+    stopped = cloud.registry.stop_all(last=BROKER)
     cloud.progress.say("devcloud {}: stopped {}".format(
         cloud.mode.name, ", ".join(stopped) or "nothing (not running)"))
     if purge and os.path.isdir(cloud.layout.cloud):

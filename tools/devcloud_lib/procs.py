@@ -53,7 +53,7 @@ class Registry:
     def _save(self, records):
         tmp = self.path + ".tmp"
         with open(tmp, "w") as pids:
-            json.dump(records, pids, indent=1, sort_keys=True)
+            json.dump(records, pids, indent=1)  # keeps start order
         os.replace(tmp, self.path)
 
     def start(self, name, argv, env=None, cwd=None):
@@ -79,25 +79,37 @@ class Registry:
         record = self.load().get(name)
         return bool(record) and is_alive(record)
 
-    def stop_all(self, names=None, timeout=15.0):
-        """Stop recorded process groups, newest first; return their names."""
+    def stop_all(self, names=None, last=(), timeout=15.0):
+        """Stop recorded process groups; return the names of live ones.
+
+        Groups named in ``last`` are stopped after all others have gone
+        (the message broker, so that its clients do not log reconnects).
+        """
         records = self.load()
-        order = [n for n in reversed(list(records)) if
-                 names is None or n in names]
-        live = [n for n in order if is_alive(records[n])]
-        for name in live:
-            _signal_group(records[name]["pid"], signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and any(
-                _group_exists(records[n]["pid"]) for n in live):
-            time.sleep(0.2)
-        for name in live:
-            if _group_exists(records[name]["pid"]):
-                _signal_group(records[name]["pid"], signal.SIGKILL)
-        for name in order:
+        chosen = [n for n in reversed(list(records))
+                  if names is None or n in names]
+        stopped = []
+        for wave in ([n for n in chosen if n not in last],
+                     [n for n in chosen if n in last]):
+            live = [n for n in wave if is_alive(records[n])]
+            _stop_groups([records[n]["pid"] for n in live], timeout)
+            stopped.extend(live)
+        for name in chosen:
             records.pop(name, None)
         self._save(records)
-        return live
+        return stopped
+
+
+def _stop_groups(pgids, timeout):
+    for pgid in pgids:
+        _signal_group(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(
+            _group_exists(pgid) for pgid in pgids):
+        time.sleep(0.2)
+    for pgid in pgids:
+        if _group_exists(pgid):
+            _signal_group(pgid, signal.SIGKILL)
 
 
 def _signal_group(pgid, signum):

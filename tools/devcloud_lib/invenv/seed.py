@@ -139,7 +139,7 @@ def wait_compute(conn, started, timeout=120):
 
 def reported_since(updated_at, started):
     stamp = datetime.datetime.fromisoformat(updated_at[:19])
-    stamp = stamp.replace(tzinfo=datetime.UTC)
+    stamp = stamp.replace(tzinfo=datetime.timezone.utc)
     return stamp.timestamp() >= started - 1
 
 
