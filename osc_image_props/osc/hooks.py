@@ -10,6 +10,7 @@ bodies they return (see :mod:`capture`) and adds one column or field.
 from cliff import hooks
 from osc_lib import exceptions as osc_exceptions
 
+from osc_image_props import sdk
 from osc_image_props.osc import capture
 from osc_image_props.osc import errors
 from osc_image_props.osc import output
@@ -21,6 +22,24 @@ SHOW_FIELD = 'image_properties'
 def _wanted_keys(option_value):
     """Parse ``KEY[,KEY...]``; an empty value means every key."""
     return {k.strip() for k in option_value.split(',') if k.strip()}
+
+
+def _parse_match(conditions):
+    """Parse ``--image-property`` values into an sdk ``match`` dict."""
+    match = {}
+    for condition in conditions:
+        name, sep, value = condition.partition('=')
+        if not name:
+            raise osc_exceptions.CommandError(
+                '--image-property needs a property name: %r' % condition
+            )
+        if name in match and match[name] != (value if sep else None):
+            raise osc_exceptions.CommandError(
+                '--image-property %s is given twice with different '
+                'conditions.' % name
+            )
+        match[name] = value if sep else None
+    return match
 
 
 class _ImagePropertiesHook(hooks.CommandHook):
@@ -44,8 +63,11 @@ class _ImagePropertiesHook(hooks.CommandHook):
     def get_epilog(self):
         return ''
 
+    def _active(self, parsed_args):
+        return parsed_args.image_properties is not None
+
     def before(self, parsed_args):
-        if parsed_args.image_properties is None:
+        if not self._active(parsed_args):
             return parsed_args
         output.use_safe_formatter(self.cmd, parsed_args)
         compute = self.cmd.app.client_manager.sdk_connection.compute
@@ -59,13 +81,15 @@ class _ImagePropertiesHook(hooks.CommandHook):
         self._capture.stop()
         # The formatter was chosen after before() ran; make it safe now.
         output.use_safe_formatter(self.cmd, parsed_args)
-        wanted = _wanted_keys(parsed_args.image_properties)
         column_names, data = return_code
         with errors.command_errors():
-            return self._add_properties(tuple(column_names), data, wanted)
+            return self._add_properties(
+                tuple(column_names), data, parsed_args
+            )
 
-    def _properties_column(self, server_id, wanted):
-        properties = self._capture.image_properties(server_id)
+    @staticmethod
+    def _properties_column(properties, parsed_args):
+        wanted = _wanted_keys(parsed_args.image_properties)
         if properties is not None and wanted:
             properties = {
                 k: v for k, v in properties.items() if k in wanted
@@ -80,20 +104,60 @@ class ServerListHook(_ImagePropertiesHook):
         'to the given keys if any. Makes the same requests as without it.'
     )
 
-    def _add_properties(self, column_names, rows, wanted):
+    def get_parser(self, parser):
+        parser = super().get_parser(parser)
+        parser.add_argument(
+            '--image-property',
+            metavar='<key>[=<value>]',
+            action='append',
+            default=[],
+            dest='image_property_match',
+            help=(
+                'List only servers whose embedded image properties have '
+                'this key with this value, or this key at all without '
+                '=<value> (repeat option to require several). Nova cannot '
+                'filter on these, so this pages through every server the '
+                'list would show and filters on the client (compute API '
+                'microversion 2.98 or later); it makes the same requests '
+                'as without it.'
+            ),
+        )
+        return parser
+
+    def _active(self, parsed_args):
+        return super()._active(parsed_args) or bool(
+            parsed_args.image_property_match
+        )
+
+    def before(self, parsed_args):
+        # Refuse a malformed condition before any request is made.
+        self._match = _parse_match(
+            getattr(parsed_args, 'image_property_match', [])
+        )
+        return super().before(parsed_args)
+
+    def _add_properties(self, column_names, rows, parsed_args):
         try:
             id_index = column_names.index('ID')
         except ValueError:
             raise osc_exceptions.CommandError(
                 "--image-properties needs the server list's ID column."
             ) from None
+        with_column = parsed_args.image_properties is not None
         # Build every row now: a server without the field must fail the
         # command before any row is printed.
-        rows = [
-            tuple(row) + (self._properties_column(row[id_index], wanted),)
-            for row in rows
-        ]
-        return column_names + (LIST_COLUMN,), rows
+        kept = []
+        for row in rows:
+            properties = self._capture.image_properties(row[id_index])
+            if not sdk.matches(properties, self._match):
+                continue
+            row = tuple(row)
+            if with_column:
+                row += (self._properties_column(properties, parsed_args),)
+            kept.append(row)
+        if with_column:
+            column_names += (LIST_COLUMN,)
+        return column_names, kept
 
 
 class ServerShowHook(_ImagePropertiesHook):
@@ -114,12 +178,14 @@ class ServerShowHook(_ImagePropertiesHook):
             )
         return super().before(parsed_args)
 
-    def _add_properties(self, column_names, values, wanted):
+    def _add_properties(self, column_names, values, parsed_args):
         fields = dict(zip(column_names, values))
         if 'id' not in fields:
             raise osc_exceptions.CommandError(
                 "--image-properties needs the server's id field."
             )
-        fields[SHOW_FIELD] = self._properties_column(fields['id'], wanted)
+        fields[SHOW_FIELD] = self._properties_column(
+            self._capture.image_properties(fields['id']), parsed_args
+        )
         names = tuple(sorted(fields))
         return names, tuple(fields[n] for n in names)

@@ -35,9 +35,14 @@ def escape_unprintable(text):
 
 
 class SafeText(columns.FormattableColumn):
-    """A string shown escaped in tables and exact everywhere else."""
+    """A string shown escaped in tables and exact everywhere else.
+
+    ``None`` (a value one side does not have) shows as an empty cell.
+    """
 
     def human_readable(self):
+        if self._value is None:
+            return ''
         return escape_unprintable(self._value)
 
     def machine_readable(self):

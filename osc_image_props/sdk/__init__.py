@@ -9,6 +9,10 @@ Scripts write::
 from osc_image_props.sdk.api import find_server
 from osc_image_props.sdk.api import get_image_properties
 from osc_image_props.sdk.api import list_image_properties
+from osc_image_props.sdk.api import matches
+from osc_image_props.sdk.drift import ImagePropertiesDrift
+from osc_image_props.sdk.drift import image_properties_drift
+from osc_image_props.sdk.drift import PropertyDrift
 from osc_image_props.sdk.exceptions import ImagePropertiesError
 from osc_image_props.sdk.exceptions import ImagePropertiesMissing
 from osc_image_props.sdk.exceptions import ImagePropertiesProtocolError
@@ -23,9 +27,13 @@ __all__ = [
     'ImagePropertiesProtocolError',
     'ImagePropertiesUnsupported',
     'ImagePropertiesVersionConflict',
+    'ImagePropertiesDrift',
     'ImageRef',
+    'PropertyDrift',
     'Server',
     'find_server',
     'get_image_properties',
+    'image_properties_drift',
     'list_image_properties',
+    'matches',
 ]

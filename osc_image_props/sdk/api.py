@@ -84,7 +84,26 @@ def get_image_properties(conn, server):
     return found.embedded_image_properties()
 
 
-def list_image_properties(conn, **query):
+def matches(properties, match):
+    """Whether embedded properties satisfy every condition of ``match``.
+
+    :param properties: embedded properties (``None`` for a server booted
+        from a volume, which matches nothing but an empty ``match``).
+    :param match: property name to the value it must have, or to ``None``
+        when it only has to be present.
+    """
+    if not match:
+        return True
+    if properties is None:
+        return False
+    return all(
+        name in properties
+        and (value is None or properties[name] == value)
+        for name, value in match.items()
+    )
+
+
+def list_image_properties(conn, match=None, **query):
     """Yield ``(server, properties)`` for every server of a detail list.
 
     Example::
@@ -92,7 +111,15 @@ def list_image_properties(conn, **query):
         for server, props in sdk.list_image_properties(conn, status='ACTIVE'):
             print(server.name, props)
 
+        # Every server still on the pc machine type, with a vTPM of any kind
+        legacy = sdk.list_image_properties(
+            conn, match={'hw_machine_type': 'pc', 'hw_tpm_version': None},
+            all_projects=True)
+
     :param conn: an :class:`openstack.connection.Connection`.
+    :param match: keep only servers whose embedded properties satisfy it
+        (see :func:`matches`). Nova cannot filter on embedded properties, so
+        this runs on the client over the whole detail list.
     :param query: the filters of ``conn.compute.servers()``
         (``all_projects``, ``name``, ``status``, ``image``, ``limit``, ...).
     :returns: an iterator over ``GET /servers/detail`` at 2.98, following
@@ -105,10 +132,12 @@ def list_image_properties(conn, **query):
     servers = resource.Server.list(
         compute, base_path=_DETAIL_PATH, microversion=version, **query
     )
-    return _with_properties(servers)
+    return _with_properties(servers, match)
 
 
-def _with_properties(servers):
+def _with_properties(servers, match):
     with _malformed_responses_as_protocol_errors():
         for server in servers:
-            yield server, server.embedded_image_properties()
+            properties = server.embedded_image_properties()
+            if matches(properties, match):
+                yield server, properties

@@ -84,6 +84,7 @@ class FakeCloud:
         self.mocker = mocker
         self.max_version = max_version
         self.servers = {}  # id -> body as Nova 2.98 would render it
+        self.images = {IMAGE_ID: self.image_body(IMAGE_ID, PROPERTIES)}
         self._register_identity()
         self._register_compute()
         self._register_image()
@@ -148,6 +149,23 @@ class FakeCloud:
         }
         return server_id
 
+    @staticmethod
+    def image_body(image_id, properties, name='cirros-like'):
+        """A Glance v2 image: base fields and properties side by side."""
+        body = {
+            'id': image_id, 'name': name, 'status': 'active',
+            'visibility': 'public', 'disk_format': 'qcow2',
+            'container_format': 'bare', 'min_ram': 0, 'min_disk': 0,
+            'size': 4096, 'protected': False, 'os_hidden': False,
+            'owner': PROJECT_ID, 'tags': [],
+            'owner_specified.note': 'custom, never drift',
+            'self': '/v2/images/%s' % image_id,
+            'file': '/v2/images/%s/file' % image_id,
+            'schema': '/v2/schemas/image',
+        }
+        body.update(properties)
+        return body
+
     def render(self, server_id, version):
         """The server body as Nova renders it at ``version``."""
         body = copy.deepcopy(self.servers[server_id])
@@ -202,7 +220,7 @@ class FakeCloud:
             json=self._list_servers,
         )
         self.mocker.get(
-            re.compile(r'^http://compute\.test/v2\.1/servers/[^/?]+$'),
+            re.compile(r'^http://compute\.test/v2\.1/servers/(?!detail)[^/?]+$'),
             json=self._show_server,
         )
         self.mocker.get(
@@ -220,15 +238,19 @@ class FakeCloud:
         )
         self.mocker.get(
             re.compile(r'^http://image\.test/v2/images/[^/?]+$'),
-            json=lambda r, c: {
-                'id': r.path.rsplit('/', 1)[1], 'name': 'cirros-like',
-                'status': 'active', 'visibility': 'public',
-            },
+            json=self._show_image,
         )
         self.mocker.get(
             re.compile(r'^http://image\.test/v2/images(\?.*)?$'),
             json={'images': [{'id': IMAGE_ID, 'name': 'cirros-like'}]},
         )
+
+    def _show_image(self, request, context):
+        image_id = request.path.rsplit('/', 1)[1]
+        if image_id not in self.images:
+            context.status_code = 404
+            return {'message': 'No image found with ID %s' % image_id}
+        return self.images[image_id]
 
     # -- compute handlers ----------------------------------------------
     def _negotiate(self, request, context):

@@ -225,3 +225,49 @@ class TestServerShow(HookTestCase):
             'server', 'show', self.web, '--image-properties'
         )
         self.assertOneLineError(status, out, err, '2.96', '2.98')
+
+
+class TestServerListFilter(HookTestCase):
+
+    def _ids(self, *options):
+        status, out, err = self.run_cli(
+            'server', 'list', *options, '-f', 'json')
+        self.assertEqual(0, status, err)
+        return {row['ID'] for row in json.loads(out)}, json.loads(out)
+
+    def test_value_filter(self):
+        ids, rows = self._ids('--image-property', 'hw_machine_type=pc')
+        self.assertEqual({self.other}, ids)
+        self.assertNotIn('Image Properties', rows[0])
+
+    def test_presence_filter_and_and(self):
+        ids, _ = self._ids('--image-property', 'hw_tpm_version')
+        self.assertEqual({self.web}, ids)
+        ids, _ = self._ids('--image-property', 'hw_tpm_version',
+                           '--image-property', 'hw_machine_type=pc')
+        self.assertEqual(set(), ids)
+
+    def test_filter_with_column(self):
+        ids, rows = self._ids('--image-property', 'hw_machine_type',
+                              '--image-properties', 'hw_machine_type')
+        self.assertEqual({self.web, self.other}, ids)
+        self.assertEqual(
+            {self.web: {'hw_machine_type': 'q35'},
+             self.other: {'hw_machine_type': 'pc'}},
+            {r['ID']: r['Image Properties'] for r in rows})
+
+    def test_same_requests_as_plain_list(self):
+        _, plain = self.run_without_plugin(
+            'server', 'list', '--all-projects')
+        status, out, err = self.run_cli(
+            'server', 'list', '--all-projects',
+            '--image-property', 'os_distro=ubuntu')
+        self.assertEqual(0, status, err)
+        self.assertEqual(plain, self.all_requests())
+        self.assertIn('all_tenants=True', plain[0][1] + plain[1][1])
+
+    def test_bad_condition(self):
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-property', '=pc')
+        self.assertOneLineError(status, out, err, 'property name')
+        self.assertEqual([], fakes.compute_requests(self.mocker))

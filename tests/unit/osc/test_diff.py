@@ -1,0 +1,106 @@
+"""``openstack server image properties diff``."""
+
+import json
+
+from tests.unit import base
+from tests.unit import fakes
+
+DIFF = ('server', 'image', 'properties', 'diff')
+
+
+class TestDiff(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.server_id = self.cloud.add_server(name='web-1')
+
+    def _change_image(self, **changes):
+        props = dict(fakes.PROPERTIES)
+        props.update(changes)
+        props = {k: v for k, v in props.items() if v is not None}
+        self.cloud.images[fakes.IMAGE_ID] = self.cloud.image_body(
+            fakes.IMAGE_ID, props)
+
+    def test_no_drift_prints_nothing_and_exit_code_is_0(self):
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code',
+                                        '-f', 'json')
+        self.assertEqual((0, []), (status, json.loads(out)), err)
+
+    def test_drift_rows_and_exit_code_3(self):
+        self._change_image(hw_machine_type='pc', os_distro=None)
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code',
+                                        '-f', 'json')
+        self.assertEqual(3, status, err)
+        self.assertEqual(
+            [
+                {'Property': 'hw_machine_type', 'Embedded': 'q35',
+                 'Glance': 'pc', 'State': 'changed'},
+                {'Property': 'os_distro', 'Embedded': 'ubuntu',
+                 'Glance': None, 'State': 'only-embedded'},
+            ],
+            json.loads(out),
+        )
+
+    def test_drift_without_exit_code_is_0(self):
+        self._change_image(hw_machine_type='pc')
+        status, out, err = self.run_cli(*DIFF, 'web-1')
+        self.assertEqual(0, status, err)
+        self.assertIn('| hw_machine_type | q35      | pc     | changed |',
+                      out)
+
+    def test_all_lists_unchanged(self):
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--all', '-f', 'csv')
+        self.assertEqual(0, status, err)
+        self.assertEqual(
+            '"Property","Embedded","Glance","State"\n'
+            '"hw_machine_type","q35","q35","unchanged"\n'
+            '"hw_tpm_model","tpm-crb","tpm-crb","unchanged"\n'
+            '"hw_tpm_version","2.0","2.0","unchanged"\n'
+            '"os_distro","ubuntu","ubuntu","unchanged"\n',
+            out,
+        )
+
+    def test_deleted_image_is_not_an_error(self):
+        del self.cloud.images[fakes.IMAGE_ID]
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code',
+                                        '-f', 'value')
+        self.assertEqual(3, status, err)
+        self.assertIn('deleted or not visible', err)
+        self.assertEqual(
+            'hw_machine_type q35 None only-embedded\n'
+            'hw_tpm_model tpm-crb None only-embedded\n'
+            'hw_tpm_version 2.0 None only-embedded\n'
+            'os_distro ubuntu None only-embedded\n',
+            out,
+        )
+
+    def test_cost(self):
+        status, out, err = self.run_cli(*DIFF, self.server_id)
+        self.assertEqual(0, status, err)
+        self.assertEqual(
+            [('GET', '/v2.1/servers/%s' % self.server_id)],
+            fakes.compute_requests(self.mocker))
+        self.assertEqual(
+            [('GET', '/v2/images/%s' % fakes.IMAGE_ID)],
+            fakes.image_requests(self.mocker))
+
+    def test_hostile_values_escaped_in_table(self):
+        self._change_image(hw_machine_type='\x1b]0;owned\x07')
+        status, out, err = self.run_cli(*DIFF, 'web-1')
+        self.assertEqual(0, status, err)
+        self.assertNotIn('\x1b', out)
+        self.assertIn('\\x1b]0;owned\\x07', out)
+
+    def test_errors_exit_1(self):
+        status, out, err = self.run_cli(*DIFF, 'nope', '--exit-code')
+        self.assertOneLineError(status, out, err, 'nope')
+        self.cloud.max_version = '2.96'
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code')
+        self.assertOneLineError(status, out, err, '2.96', '2.98')
+
+    def test_glance_failure_exit_1(self):
+        self.mocker.get(
+            'http://image.test/v2/images/%s' % fakes.IMAGE_ID,
+            status_code=500, text='boom\nboom')
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code')
+        self.assertOneLineError(status, out, err)

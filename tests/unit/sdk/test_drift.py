@@ -1,0 +1,139 @@
+"""Drift between embedded properties and Glance, and fleet matching."""
+
+from openstack import exceptions as sdk_exceptions
+
+from osc_image_props import sdk
+from osc_image_props.sdk import drift as drift_mod
+from tests.unit import base
+from tests.unit import fakes
+
+
+class TestDrift(base.TestCase):
+
+    def _image_now(self, **changes):
+        props = dict(fakes.PROPERTIES)
+        props.update(changes)
+        props = {k: v for k, v in props.items() if v is not None}
+        self.cloud.images[fakes.IMAGE_ID] = self.cloud.image_body(
+            fakes.IMAGE_ID, props
+        )
+
+    def test_no_drift(self):
+        server_id = self.cloud.add_server()
+        result = sdk.image_properties_drift(self.connect(), server_id)
+        self.assertFalse(result.has_drift)
+        self.assertTrue(result.image_found)
+        self.assertEqual(fakes.IMAGE_ID, result.image_id)
+        self.assertEqual(
+            [drift_mod.UNCHANGED] * 4, [p.state for p in result.properties]
+        )
+        # Custom and base Glance fields are not compared.
+        self.assertNotIn(
+            'owner_specified.note', [p.name for p in result.properties]
+        )
+
+    def test_every_state(self):
+        server_id = self.cloud.add_server()
+        self._image_now(hw_machine_type='pc', os_distro=None,
+                        hw_vif_model='virtio')
+        result = sdk.image_properties_drift(self.connect(), server_id)
+        self.assertTrue(result.has_drift)
+        self.assertEqual(
+            [
+                ('hw_machine_type', 'q35', 'pc', 'changed'),
+                ('hw_vif_model', None, 'virtio', 'only-glance'),
+                ('os_distro', 'ubuntu', None, 'only-embedded'),
+            ],
+            [(p.name, p.embedded, p.glance, p.state) for p in result.drifted],
+        )
+        self.assertEqual(5, len(result.properties))
+
+    def test_deleted_image(self):
+        server_id = self.cloud.add_server()
+        del self.cloud.images[fakes.IMAGE_ID]
+        result = sdk.image_properties_drift(self.connect(), server_id)
+        self.assertFalse(result.image_found)
+        self.assertEqual(
+            {'only-embedded'}, {p.state for p in result.properties}
+        )
+
+    def test_volume_backed(self):
+        server_id = self.cloud.add_server(volume_backed=True)
+        result = sdk.image_properties_drift(self.connect(), server_id)
+        self.assertIsNone(result.image_id)
+        self.assertEqual((), result.properties)
+        self.assertFalse(result.has_drift)
+
+    def test_cost_one_compute_get_one_glance_get(self):
+        server_id = self.cloud.add_server()
+        sdk.image_properties_drift(self.connect(), server_id)
+        self.assertEqual(
+            [('GET', '/v2.1/servers/%s' % server_id)],
+            fakes.compute_requests(self.mocker),
+        )
+        self.assertEqual(
+            [('GET', '/v2/images/%s' % fakes.IMAGE_ID)],
+            fakes.image_requests(self.mocker),
+        )
+
+    def test_glance_error_is_raised(self):
+        server_id = self.cloud.add_server()
+        self.mocker.get(
+            'http://image.test/v2/images/%s' % fakes.IMAGE_ID,
+            status_code=500, text='down',
+        )
+        self.assertRaises(
+            sdk_exceptions.HttpException,
+            sdk.image_properties_drift, self.connect(), server_id,
+        )
+
+    def test_long_values_cut_as_nova_cuts_them_are_unchanged(self):
+        long_value = 'é' * 200  # 400 bytes of UTF-8
+        server_id = self.cloud.add_server(
+            properties={'os_distro': 'é' * 127}  # 254 bytes, as Nova keeps
+        )
+        self._image_now(os_distro=long_value)
+        result = sdk.image_properties_drift(self.connect(), server_id)
+        os_distro, = [p for p in result.properties if p.name == 'os_distro']
+        self.assertEqual('unchanged', os_distro.state)
+
+
+class TestCompare(base.TestCase):
+
+    def test_compare_is_sorted_and_complete(self):
+        rows = drift_mod.compare({'b': '1', 'a': '2'}, {'a': '2', 'c': '3'})
+        self.assertEqual(
+            [('a', 'unchanged'), ('b', 'only-embedded'),
+             ('c', 'only-glance')],
+            [(r.name, r.state) for r in rows],
+        )
+
+
+class TestMatch(base.TestCase):
+
+    def test_matches(self):
+        props = {'hw_machine_type': 'pc', 'hw_tpm_version': '2.0'}
+        self.assertTrue(sdk.matches(props, {}))
+        self.assertTrue(sdk.matches(props, {'hw_machine_type': 'pc'}))
+        self.assertTrue(sdk.matches(props, {'hw_tpm_version': None}))
+        self.assertTrue(sdk.matches(
+            props, {'hw_machine_type': 'pc', 'hw_tpm_version': None}))
+        self.assertFalse(sdk.matches(props, {'hw_machine_type': 'q35'}))
+        self.assertFalse(sdk.matches(props, {'os_distro': None}))
+        self.assertFalse(sdk.matches(
+            props, {'hw_machine_type': 'pc', 'os_distro': None}))
+        self.assertFalse(sdk.matches(None, {'hw_machine_type': None}))
+        self.assertTrue(sdk.matches(None, {}))
+
+    def test_list_with_match(self):
+        q35 = self.cloud.add_server(name='a')
+        pc = self.cloud.add_server(
+            name='b', properties={'hw_machine_type': 'pc'})
+        self.cloud.add_server(name='c', volume_backed=True)
+        conn = self.connect()
+        got = sdk.list_image_properties(
+            conn, match={'hw_machine_type': 'pc'})
+        self.assertEqual([pc], [s.id for s, _ in got])
+        got = sdk.list_image_properties(
+            conn, match={'hw_tpm_version': None})
+        self.assertEqual([q35], [s.id for s, _ in got])
