@@ -157,6 +157,12 @@ def cmd_logs(cloud, args):
 
 
 def cmd_smoke(cloud, args):
+    if not cloud.registry.alive("nova-api") or not os.path.exists(
+            cloud.layout.clouds_yaml):
+        name = cloud.mode.name
+        sys.stderr.write(f"devcloud {name} is not running: run "
+                         f"tools/devcloud up --nova {name}\n")
+        return 1
     script = os.path.join(paths.INVENV_DIR, "smoke.py")
     return _exec(cloud, [cloud.layout.python, script, args.cloud,
                          cloud.mode.name], os_cloud=args.cloud)

@@ -147,7 +147,10 @@ def add_traits(conn, provider, traits):
     """The fake driver reports no TPM support, but the scheduler requires
     these traits for any image with hw_tpm_version."""
     url = f"/resource_providers/{provider}/traits"
-    for _attempt in range(10):
+    known = set(conn.placement.get(
+        "/traits", microversion="1.6").json()["traits"])
+    traits = [t for t in traits if t in known]  # os-traits grows per release
+    for _attempt in range(30):
         current = conn.placement.get(url, microversion="1.6").json()
         if set(traits) <= set(current["traits"]):
             return
@@ -158,8 +161,11 @@ def add_traits(conn, provider, traits):
                                   raise_exc=False)
         if resp.status_code == 200:
             return
-        time.sleep(0.5)  # 409: nova-compute updated the provider too
-    raise SystemExit(f"could not add TPM traits to {provider}")
+        if resp.status_code != 409:  # 409: nova-compute updated it too
+            break
+        time.sleep(0.5)
+    raise SystemExit(f"could not add TPM traits to {provider}: "
+                     f"{resp.status_code} {resp.text}")
 
 
 def main():
