@@ -7,6 +7,7 @@ state dir, so a second install of the same mode (or of ``unpatched`` after
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -103,6 +104,16 @@ def patch_digest():
     return digest.hexdigest()
 
 
+def is_current(mode, layout):
+    """True if the venv holds what ``up`` would install and apply now."""
+    if _read_json(os.path.join(layout.venv, INSTALLED)) != wanted(mode):
+        return False
+    if not mode.patched:
+        return True
+    applied = _read_json(os.path.join(layout.venv, PATCHED)) or {}
+    return applied.get("nova_patch_sha256") == patch_digest()
+
+
 def ensure_patched(mode, layout):
     """Apply nova_patch as an operator would; return True if applied now."""
     if not mode.patched:
@@ -113,13 +124,15 @@ def ensure_patched(mode, layout):
     if previous and previous.get("nova_patch_sha256") == digest:
         return False
     log = layout.log_file("nova-patch")
+    nova_dir = os.path.join(layout.site_packages(), "nova")
     if previous:
         # The backport changed: start again from a pristine Nova (the
-        # wheel is in the cache, so this is quick).
+        # wheel is in the cache, so this is quick).  The old tree goes
+        # first: files the old series created are not in pip's RECORD.
+        shutil.rmtree(nova_dir)
         _run([layout.python, "-m", "pip", "install", "--quiet",
               "--cache-dir", layout.pip_cache, "--force-reinstall",
               "--no-deps", "nova==" + mode.nova], log, service="nova-patch")
-    nova_dir = os.path.join(layout.site_packages(), "nova")
     env = dict(os.environ, PYTHONPATH=paths.REPO_ROOT)
     _run([layout.python, "-m", "nova_patch", "apply", "--nova-dir",
           nova_dir], log, service="nova-patch", env=env)

@@ -83,11 +83,15 @@ def up(cloud):
     if cloud.registry.load():
         cloud.load_settings(check_free=False)
         states = health(cloud)
-        if all(h for _pid, _port, h in states.values()):
+        healthy = all(h for _pid, _port, h in states.values())
+        current = _is_current(cloud)
+        if healthy and current:
             progress.say(f"devcloud {cloud.mode.name} is already running")
             return 0
+        why = ("half-running" if not healthy else
+               "running with an outdated install or nova_patch")
         stopped = cloud.registry.stop_all(last=BROKER)
-        progress.say("stopped a half-running cloud ({})".format(", ".join(
+        progress.say("stopped a {} cloud ({})".format(why, ", ".join(
             stopped or ["nothing alive"])))
     try:
         installed = _install(cloud)
@@ -101,6 +105,13 @@ def up(cloud):
         raise
     _figures(cloud, installed)
     return 0
+
+
+def _is_current(cloud):
+    try:
+        return install.is_current(cloud.mode, cloud.layout)
+    except StepFailed:
+        return False  # e.g. nova_patch/ gone: let the install step say so
 
 
 def _install(cloud):
