@@ -81,7 +81,7 @@ def write_tree(root, files):
 def snapshot(root):
     """Every directory and file (with its bytes and mode) under root."""
     state = {}
-    for directory, dirs, files in os.walk(root):
+    for directory, _dirs, files in os.walk(root):
         relative = os.path.relpath(directory, root)
         state[relative + '/'] = None
         for name in files:
