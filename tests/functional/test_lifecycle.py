@@ -1,0 +1,115 @@
+"""Embedded properties over a life: Glance edits, rebuild, nova-manage."""
+
+import json
+
+from tests.functional import base
+
+SHOW = ('server', 'image', 'properties', 'show')
+DIFF = ('server', 'image', 'properties', 'diff')
+PROPS = {
+    'hw_machine_type': 'q35',
+    'os_distro': 'fedora',
+    'owner_specified.note': 'not a standard property',
+}
+EMBEDDED = {'hw_machine_type': 'q35', 'os_distro': 'fedora'}
+
+
+class TestLifecycle(base.FunctionalTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.conn = self.connection()
+        self.image_id = base.create_image(
+            self.conn, base.unique_name('fn-image'), PROPS
+        )
+        self.addCleanup(
+            self.conn.image.delete, '/images/%s' % self.image_id
+        )
+        image = self.conn.image.get_image(self.image_id)
+        self.server = base.boot(
+            self.conn, base.unique_name('fn-life'), image.name
+        )
+        self.addCleanup(base.delete, self.conn, self.server)
+
+    def _patch_image(self, operations):
+        response = self.conn.image.patch(
+            '/images/%s' % self.image_id, json=operations,
+            headers={
+                'Content-Type': 'application/openstack-images-v2.1-json-patch'
+            },
+        )
+        self.assertEqual(200, response.status_code, response.text)
+
+    def test_no_drift_right_after_boot(self):
+        self.assertEqual(EMBEDDED, self.openstack_json(*SHOW, self.server.id))
+        status, out, err = self.openstack(
+            *DIFF, self.server.id, '--exit-code', check=False
+        )
+        self.assertEqual((0, ''), (status, out.strip()), err)
+
+    def test_image_changed_in_glance(self):
+        self._patch_image([
+            {'op': 'replace', 'path': '/hw_machine_type', 'value': 'pc'},
+            {'op': 'add', 'path': '/hw_vif_model', 'value': 'e1000'},
+            {'op': 'replace', 'path': '/owner_specified.note',
+             'value': 'changed, but custom'},
+        ])
+        # The server keeps what it booted with.
+        self.assertEqual(EMBEDDED, self.openstack_json(*SHOW, self.server.id))
+        status, out, err = self.openstack(
+            *DIFF, self.server.id, '--exit-code', '-f', 'json', check=False
+        )
+        self.assertEqual(3, status, err)
+
+        self.assertEqual(
+            [
+                {'Property': 'hw_machine_type', 'Embedded': 'q35',
+                 'Glance': 'pc', 'State': 'changed'},
+                {'Property': 'hw_vif_model', 'Embedded': None,
+                 'Glance': 'e1000', 'State': 'only-glance'},
+            ],
+            json.loads(out),
+        )
+
+    def test_image_deleted_in_glance(self):
+        self.conn.image.delete('/images/%s' % self.image_id)
+        self.assertEqual(EMBEDDED, self.openstack_json(*SHOW, self.server.id))
+        status, out, err = self.openstack(
+            *DIFF, self.server.id, '--exit-code', '-f', 'json', check=False
+        )
+        self.assertEqual(3, status, err)
+        self.assertIn('deleted or not visible', err)
+
+        self.assertEqual(
+            {'only-embedded'}, {row['State'] for row in json.loads(out)}
+        )
+
+    def test_rebuild_changes_them(self):
+        self.openstack(
+            'server', 'rebuild', '--image', 'cirros-like-2', '--wait',
+            self.server.id,
+        )
+        self.assertEqual(
+            base.REBUILT, self.openstack_json(*SHOW, self.server.id)
+        )
+
+    def test_nova_manage_image_property_set(self):
+        # nova-manage changes a stopped server's copy in place.
+        self.openstack('server', 'stop', self.server.id)
+        self.conn.compute.wait_for_server(
+            self.server, status='SHUTOFF', wait=base.BOOT_TIMEOUT
+        )
+        self.devcloud(
+            'nova-manage', '--nova', base.NOVA_MODE, 'image_property', 'set',
+            self.server.id, '--property', 'hw_machine_type=pc-q35-8.0',
+        )
+        shown = self.openstack_json(*SHOW, self.server.id)
+        self.assertEqual(
+            dict(EMBEDDED, hw_machine_type='pc-q35-8.0'), shown
+        )
+        status, out, err = self.openstack(
+            *DIFF, self.server.id, '--exit-code', check=False
+        )
+        self.assertEqual(3, status, err)
+        self.assertIn('pc-q35-8.0', out)
+        self.assertIn('changed', out)

@@ -1,0 +1,199 @@
+"""Reading embedded properties with the real CLI and SDK on the devcloud."""
+
+import csv
+import io
+import json
+
+import yaml
+
+from osc_image_props import sdk
+from tests.functional import base
+
+SHOW = ('server', 'image', 'properties', 'show')
+
+
+class TestRead(base.FunctionalTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        conn = cls.connection()
+        cls.name = base.unique_name('fn-read')
+        cls.server = base.boot(conn, cls.name)
+        cls.other = base.boot(
+            conn, base.unique_name('fn-read-pc'), 'cirros-like-2'
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        conn = cls.connection()
+        base.delete(conn, cls.server)
+        base.delete(conn, cls.other)
+        super().tearDownClass()
+
+    def test_show_table(self):
+        _, out, _ = self.openstack(*SHOW, self.server.id)
+        rows = [
+            [c.strip() for c in line.strip('|').split('|')]
+            for line in out.splitlines() if line.startswith('|')
+        ]
+        self.assertEqual(['Field', 'Value'], rows[0])
+        self.assertEqual(sorted(base.STANDARD.items()),
+                         [tuple(r) for r in rows[1:]])
+
+    def test_show_json_has_exactly_the_standard_properties(self):
+        # owner_specified.note is on the image in Glance but not standard.
+        self.assertEqual(
+            base.STANDARD, self.openstack_json(*SHOW, self.server.id)
+        )
+
+    def test_show_other_formats(self):
+        _, out, _ = self.openstack(*SHOW, self.server.id, '-f', 'yaml')
+        self.assertEqual(base.STANDARD, yaml.safe_load(out))
+        _, out, _ = self.openstack(
+            *SHOW, self.server.id, '-f', 'value', '-c', 'hw_tpm_model'
+        )
+        self.assertEqual('tpm-crb\n', out)
+        _, out, _ = self.openstack(*SHOW, self.server.id, '-f', 'shell')
+        self.assertIn('hw_tpm_version=2.0\n', out)
+
+    def test_show_by_name_and_property_filter(self):
+        self.assertEqual(
+            {'hw_tpm_version': '2.0'},
+            self.openstack_json(
+                *SHOW, self.name, '--property', 'hw_tpm_version',
+                '--property', 'not_there',
+            ),
+        )
+
+    def test_server_show_option(self):
+        plain = self.openstack_json('server', 'show', self.name)
+        shown = self.openstack_json(
+            'server', 'show', self.name, '--image-properties'
+        )
+        self.assertEqual(base.STANDARD, shown.pop('image_properties'))
+        self.assertEqual(plain['id'], shown['id'])
+        self.assertNotIn('image_properties', plain)
+        limited = self.openstack_json(
+            'server', 'show', self.name,
+            '--image-properties=hw_machine_type', '-c', 'image_properties',
+        )
+        self.assertEqual(
+            {'image_properties': {'hw_machine_type': 'q35'}}, limited
+        )
+
+    def test_server_list_option_every_format(self):
+        rows = self.openstack_json('server', 'list', '--image-properties')
+        by_id = {r['ID']: r['Image Properties'] for r in rows}
+        self.assertEqual(base.STANDARD, by_id[self.server.id])
+        self.assertEqual(base.REBUILT, by_id[self.other.id])
+        _, out, _ = self.openstack(
+            'server', 'list', '--image-properties', 'os_distro',
+            '-f', 'yaml',
+        )
+        by_id = {r['ID']: r['Image Properties'] for r in yaml.safe_load(out)}
+        self.assertEqual({'os_distro': 'ubuntu'}, by_id[self.server.id])
+        _, out, _ = self.openstack(
+            'server', 'list', '--image-properties', 'os_distro',
+            '-f', 'csv', '-c', 'ID', '-c', 'Image Properties',
+        )
+        cells = dict(
+            list(csv.reader(io.StringIO(out), escapechar='\\'))[1:]
+        )
+        self.assertEqual(repr({'os_distro': 'debian'}), cells[self.other.id])
+        _, out, _ = self.openstack(
+            'server', 'list', '--image-properties', 'hw_machine_type',
+            '-c', 'Name', '-c', 'Image Properties',
+        )
+        self.assertIn("hw_machine_type='q35'", out)
+        self.assertIn("hw_machine_type='pc'", out)
+
+    def test_server_list_without_option_is_unchanged(self):
+        rows = self.openstack_json('server', 'list')
+        self.assertNotIn('Image Properties', rows[0])
+
+    def test_filter_finds_exactly_the_expected_servers(self):
+        ids = {
+            r['ID'] for r in self.openstack_json(
+                'server', 'list', '--image-property', 'hw_machine_type=pc'
+            )
+        }
+        self.assertIn(self.other.id, ids)
+        self.assertNotIn(self.server.id, ids)
+        ids = {
+            r['ID'] for r in self.openstack_json(
+                'server', 'list', '--image-property', 'hw_tpm_version',
+                '--image-property', 'os_distro=ubuntu',
+            )
+        }
+        self.assertIn(self.server.id, ids)
+        self.assertNotIn(self.other.id, ids)
+
+    def test_other_project_sees_nothing(self):
+        missing = self.openstack(
+            *SHOW, 'no-such-server', cloud='devcloud-alt', check=False
+        )
+        hidden = self.openstack(
+            *SHOW, self.server.id, cloud='devcloud-alt', check=False
+        )
+        line = self.assertOneLineError(hidden, self.server.id)
+        self.assertOneLineError(missing, 'no-such-server')
+        self.assertEqual(
+            missing[2].strip().replace('no-such-server', 'X'),
+            hidden[2].strip().replace(self.server.id, 'X'),
+        )
+        for value in base.STANDARD.values():
+            self.assertNotIn(value, line)
+
+    def test_reader_can_read(self):
+        self.assertEqual(
+            base.STANDARD,
+            self.openstack_json(*SHOW, self.server.id,
+                                cloud='devcloud-reader'),
+        )
+
+    def test_admin_all_projects(self):
+        rows = self.openstack_json(
+            'server', 'list', '--all-projects', '--image-properties',
+            '--image-property', 'hw_tpm_model=tpm-crb',
+            cloud='devcloud-admin',
+        )
+        by_id = {r['ID']: r['Image Properties'] for r in rows}
+        self.assertEqual(base.STANDARD, by_id[self.server.id])
+
+    def test_raw_microversions(self):
+        conn = self.connection()
+        bodies = {}
+        for version in ('2.96', '2.97', '2.98'):
+            response = conn.compute.get(
+                '/servers/%s' % self.server.id, microversion=version
+            )
+            self.assertEqual(200, response.status_code)
+            self.assertEqual(
+                'compute %s' % version,
+                response.headers['OpenStack-API-Version'],
+            )
+            bodies[version] = response.json()['server']
+        self.assertNotIn('properties', bodies['2.96']['image'])
+        self.assertEqual(bodies['2.96'], bodies['2.97'])
+        self.assertEqual(base.STANDARD, bodies['2.98']['image']['properties'])
+        without = dict(bodies['2.98'], image=dict(bodies['2.98']['image']))
+        del without['image']['properties']
+        self.assertEqual(bodies['2.96'], without)
+
+    def test_sdk(self):
+        conn = self.connection()
+        self.assertEqual(
+            base.STANDARD, sdk.get_image_properties(conn, self.name)
+        )
+        found = dict(
+            (s.id, p) for s, p in sdk.list_image_properties(
+                conn, match={'hw_machine_type': 'pc'})
+        )
+        self.assertEqual({self.other.id: base.REBUILT}, found)
+
+    def test_json_from_cli_and_sdk_agree(self):
+        self.assertEqual(
+            sdk.get_image_properties(self.connection(), self.server.id),
+            json.loads(self.openstack(*SHOW, self.server.id, '-f', 'json')[1]),
+        )

@@ -1,0 +1,56 @@
+"""The plugin against a cloud without microversion 2.98 (stock Nova 30.x).
+
+Run with DEVCLOUD_NOVA=unpatched (tox -e functional-unpatched): every
+command that needs the field must fail clearly, and plain OSC must not.
+"""
+
+from tests.functional import base
+
+SHOW = ('server', 'image', 'properties', 'show')
+
+
+class TestOldCloud(base.FunctionalTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if base.NOVA_MODE != 'unpatched':
+            raise RuntimeError(
+                'tests/functional_old needs DEVCLOUD_NOVA=unpatched, not %s'
+                % base.NOVA_MODE
+            )
+        conn = cls.connection()
+        cls.server = base.boot(conn, base.unique_name('fn-old'))
+
+    @classmethod
+    def tearDownClass(cls):
+        base.delete(cls.connection(), cls.server)
+        super().tearDownClass()
+
+    def _assert_versions_named(self, result):
+        line = self.assertOneLineError(result, '2.96', '2.98')
+        self.assertIn('nova_patch', line)
+
+    def test_show_fails_with_both_versions(self):
+        self._assert_versions_named(
+            self.openstack(*SHOW, self.server.id, check=False)
+        )
+
+    def test_list_and_show_options_fail(self):
+        self._assert_versions_named(self.openstack(
+            'server', 'list', '--image-properties', check=False))
+        self._assert_versions_named(self.openstack(
+            'server', 'show', self.server.id, '--image-properties',
+            check=False))
+        self._assert_versions_named(self.openstack(
+            'server', 'image', 'properties', 'diff', self.server.id,
+            '--exit-code', check=False))
+
+    def test_plain_commands_still_work(self):
+        rows = self.openstack_json('server', 'list')
+        self.assertIn(self.server.id, {r['ID'] for r in rows})
+        self.openstack('server', 'show', self.server.id)
+
+    def test_cloud_maximum_is_2_96(self):
+        response = self.connection().compute.get('/')
+        self.assertEqual('2.96', response.json()['version']['version'])
