@@ -53,12 +53,14 @@ class DiffServerImageProperties(command.Lister):
         self._has_drift = drift.has_drift
 
         if drift.image_id is None:
-            self._note(
+            errors.note(
+                self.app,
                 'Server %s was booted from a volume: it has no image '
                 'properties.' % drift.server.id
             )
         elif not drift.image_found:
-            self._note(
+            errors.note(
+                self.app,
                 'Image %s of server %s is deleted or not visible to you: '
                 'every embedded property is shown as only-embedded.'
                 % (drift.image_id, drift.server.id)
@@ -74,9 +76,6 @@ class DiffServerImageProperties(command.Lister):
             )
             for p in rows
         ]
-
-    def _note(self, message):
-        self.app.stderr.write(errors.one_line(message) + '\n')
 
     def run(self, parsed_args):
         self._has_drift = False

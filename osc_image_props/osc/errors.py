@@ -19,6 +19,11 @@ def one_line(message):
     return output.escape_unprintable(' '.join(str(message).split()))
 
 
+def note(app, message):
+    """Write a one-line note for the user on the command's stderr."""
+    app.stderr.write(one_line(message) + '\n')
+
+
 @contextlib.contextmanager
 def command_errors(server=None):
     """Turn SDK and keystoneauth failures into one-line CommandErrors.

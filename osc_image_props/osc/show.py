@@ -49,12 +49,10 @@ class ShowServerImageProperties(command.ShowOne):
             properties = server.embedded_image_properties()
 
         if properties is None:
-            self.app.stderr.write(
-                errors.one_line(
-                    'Server %s was booted from a volume: it has no image '
-                    'properties.' % server.id
-                )
-                + '\n'
+            errors.note(
+                self.app,
+                'Server %s was booted from a volume: it has no image '
+                'properties.' % server.id,
             )
             return (), ()
 

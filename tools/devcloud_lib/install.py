@@ -1,8 +1,8 @@
 """Install a mode's services into its own venv and apply nova_patch.
 
-pip runs with the mode's upper-constraints file and a wheel cache in the
-state dir, so a second install of the same mode (or of ``unpatched`` after
-``2024.2``) downloads and builds nothing.
+pip runs with the mode's upper-constraints file.  Every wheel is kept in
+a wheelhouse in the state dir, so a second install of the same mode (or of
+``unpatched`` after ``2024.2``) downloads and builds nothing.
 """
 import hashlib
 import json
@@ -65,14 +65,29 @@ def ensure_venv(mode, layout):
     log = layout.log_file("install")
     if not os.path.exists(layout.python):
         _run([sys.executable, "-m", "venv", layout.venv], log)
-    _run([layout.python, "-m", "pip", "install", "--quiet",
-          "--cache-dir", layout.pip_cache, "--upgrade", "pip"], log)
-    _run([layout.python, "-m", "pip", "install",
-          "--cache-dir", layout.pip_cache,
-          "-c", want["constraints"]] + want["requirements"], log)
+    pip = [layout.python, "-m", "pip"]
+    args = ["-c", want["constraints"]] + want["requirements"]
+    offline = pip + ["install", "--no-index", "--find-links",
+                     layout.wheelhouse] + args
+    if not _try(offline, log):
+        # Some wheel is missing: fetch (or build, e.g. uwsgi) every wheel
+        # into the wheelhouse once, then install from it.  PyPI answers
+        # here are not kept by pip's HTTP cache, so this is the cache.
+        _run(pip + ["wheel", "--cache-dir", layout.pip_cache,
+                    "--wheel-dir", layout.wheelhouse, "--find-links",
+                    layout.wheelhouse] + args, log)
+        _run(offline, log)
     _write_json(marker, want)
     # A fresh Nova is unpatched, whatever an old marker says.
     _remove(os.path.join(layout.venv, PATCHED))
+    return True
+
+
+def _try(argv, log):
+    try:
+        _run(argv, log)
+    except StepFailed:
+        return False
     return True
 
 
@@ -131,8 +146,9 @@ def ensure_patched(mode, layout):
         # first: files the old series created are not in pip's RECORD.
         shutil.rmtree(nova_dir)
         _run([layout.python, "-m", "pip", "install", "--quiet",
-              "--cache-dir", layout.pip_cache, "--force-reinstall",
-              "--no-deps", "nova==" + mode.nova], log, service="nova-patch")
+              "--no-index", "--find-links", layout.wheelhouse,
+              "--force-reinstall", "--no-deps", "nova==" + mode.nova], log,
+             service="nova-patch")
     env = dict(os.environ, PYTHONPATH=paths.REPO_ROOT)
     _run([layout.python, "-m", "nova_patch", "apply", "--nova-dir",
           nova_dir], log, service="nova-patch", env=env)

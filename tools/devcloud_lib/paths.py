@@ -1,6 +1,7 @@
 """Where a cloud keeps its venv, configuration, data, logs and pids.
 
-    <state>/pip-cache/          wheels shared by every mode (warm installs)
+    <state>/wheelhouse/         every wheel any mode installed (warm installs)
+    <state>/pip-cache/          pip's own cache (wheels it built)
     <state>/venvs/<mode>/       one venv per mode, kept by ``down --purge``
     <state>/clouds/<mode>/etc   rendered configuration, clouds.yaml
     <state>/clouds/<mode>/data  databases, images, keys, RabbitMQ mnesia
@@ -34,6 +35,7 @@ class Layout:
         self.mode = mode_name
         self.root = root or state_root()
         self.pip_cache = os.path.join(self.root, "pip-cache")
+        self.wheelhouse = os.path.join(self.root, "wheelhouse")
         self.venv = os.path.join(self.root, "venvs", mode_name)
         self.cloud = os.path.join(self.root, "clouds", mode_name)
         self.etc = os.path.join(self.cloud, "etc")
@@ -44,8 +46,8 @@ class Layout:
         self.last_clouds_yaml = os.path.join(self.root, "clouds.yaml")
 
     def make_dirs(self):
-        for path in (self.pip_cache, self.etc, self.data, self.log,
-                     self.run):
+        for path in (self.pip_cache, self.wheelhouse, self.etc, self.data,
+                     self.log, self.run):
             os.makedirs(path, exist_ok=True)
 
     def bin(self, name):
