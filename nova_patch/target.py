@@ -13,6 +13,7 @@ Two layouts are supported:
 import importlib.util
 import os
 import re
+import subprocess
 import sys
 
 from nova_patch import SERIES_BY_MAJOR
@@ -116,6 +117,28 @@ def _metadata_files(site_dir):
     return [path for path in found if os.path.isfile(path)]
 
 
+def _version_from_code(parent):
+    """Ask ``nova.version`` (pbr: git tags or metadata), in a subprocess.
+
+    Last resort for a git checkout or an unusual installation: it imports
+    nova, which needs Nova's dependencies, so it runs apart from this
+    process and any failure just means "unknown".
+    """
+    code = ('import sys; sys.path.insert(0, sys.argv[1]); '
+            'from nova import version; print(version.version_string())')
+    try:
+        done = subprocess.run([sys.executable, '-c', code, parent],
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, timeout=60,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = done.stdout.decode('utf-8', 'replace').split()
+    if done.returncode != 0 or not lines:
+        return None
+    return lines[-1]
+
+
 def detect_version(root, package_dir, full_tree):
     """Return (version, file it was read from)."""
     candidates = []
@@ -133,9 +156,14 @@ def detect_version(root, package_dir, full_tree):
         if full_tree and versions:
             break
     if not versions:
+        version = _version_from_code(os.path.dirname(package_dir))
+        if version:
+            return version, 'nova.version'
+    if not versions:
         raise TargetError(
             f'cannot tell which nova version is at {package_dir} (no '
-            f'PKG-INFO, dist-info or egg-info metadata); pass '
+            f'PKG-INFO, dist-info or egg-info metadata, and nova.version '
+            f'did not answer); pass '
             f'--nova-version if you know it')
     if len(versions) > 1:
         raise TargetError(

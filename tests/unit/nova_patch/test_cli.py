@@ -96,6 +96,16 @@ class SourceTreeTest(helpers.TreeTestCase):
                                  '--nova-version', '30.1.0')
         self.assertEqual(cli.EXIT_NOT_APPLIED, code, out)
 
+    def test_version_from_nova_version_module(self):
+        # A git checkout: no PKG-INFO, pbr answers from the tags.
+        os.unlink(os.path.join(self.root, 'PKG-INFO'))
+        helpers.write_tree(self.root, {
+            'nova/version.py': 'def version_string():\n'
+                               '    return "30.1.1.dev4"\n'})
+        code, out = self.run_cli('check', '--nova-dir', self.root)
+        self.assertEqual(cli.EXIT_NOT_APPLIED, code, out)
+        self.assertIn('nova 30.1.1.dev4', out)
+
     def test_tree_that_does_not_match_is_refused(self):
         views = os.path.join(self.root, 'nova', 'api', 'views.py')
         with open(views, 'w') as f:
