@@ -200,6 +200,14 @@ def cmd_passthrough(command, cloud, rest):
 
 
 def main(argv):
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # e.g. `tools/devcloud logs | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv):
     if argv and argv[0] in PASSTHROUGH:
         command, mode_name, rest = split_passthrough(argv)
         return cmd_passthrough(command, _cloud(pick_mode(mode_name)), rest)

@@ -255,6 +255,11 @@ def down(cloud, purge=False):
 
 
 def status(cloud):
+    name = cloud.mode.name
+    if not os.path.exists(cloud.layout.run_file("ports.json")):
+        print(f"devcloud {name} is not set up: tools/devcloud up --nova "
+              f"{name}")
+        return 3
     cloud.load_settings(check_free=False)
     states = health(cloud)
     print(f"devcloud {cloud.mode.name} ({cloud.layout.cloud})")
