@@ -174,8 +174,12 @@ def tests(report, name, venv, tree, test_path, regexes, required, env,
 
 def run(args, report):
     info = SERIES[args.series]
+    # The contract's copy beside the repo; the repo's vendored copy (kept
+    # identical by CI) for a clone that has no ../shared.
     shared = os.path.join(os.path.dirname(REPO_ROOT), 'shared',
                           'constraints')
+    if not os.path.isdir(shared):
+        shared = os.path.join(REPO_ROOT, 'constraints')
     constraints = os.path.join(shared,
                                f'upper-constraints-{args.series}.txt')
     upstream_constraints = os.path.join(
