@@ -1,0 +1,1 @@
+"""tools/bench: ratios, request lists and SQL counts for osc-image-props."""

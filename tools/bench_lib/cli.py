@@ -1,0 +1,116 @@
+"""tools/bench: argument parsing and the order of the parts."""
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import time
+import types
+
+from bench_lib import cloud
+from bench_lib import machine
+from bench_lib import paths
+from bench_lib import report
+from bench_lib import requests_count
+from bench_lib import venvs
+
+PARTS = {
+    "requests": "part_requests",
+    "walltime": "part_walltime",
+    "load": "part_load",
+    "sql": "part_sql",
+    "sdk": "part_sdk",
+}
+ORDER = ("requests", "load", "sdk", "sql", "walltime")
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(
+        prog="tools/bench",
+        description="Measure osc-image-props against the local cloud.")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="repetitions per ratio (default 5)")
+    parser.add_argument("--parts", default=",".join(ORDER),
+                        help="comma-separated subset of %s" % ", ".join(
+                            ORDER))
+    parser.add_argument("--tiers", default="1,50,200",
+                        help="server counts for wall time (1, 50, 200)")
+    parser.add_argument("--output", default=paths.DEFAULT_OUTPUT,
+                        help="JSON file of figures (.bench/figures.json)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the bench servers and flavor for the "
+                             "next run")
+    parser.add_argument("--cleanup", action="store_true",
+                        help="only delete the bench servers and flavor")
+    args = parser.parse_args(argv)
+    args.parts = [p for p in args.parts.split(",") if p]
+    unknown = set(args.parts) - set(PARTS)
+    if unknown:
+        parser.error("unknown parts: %s" % ", ".join(sorted(unknown)))
+    args.tiers = sorted(int(t) for t in args.tiers.split(","))
+    if set(args.tiers) - set(cloud.TIERS):
+        parser.error("tiers are among %s" % sorted(cloud.TIERS))
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def _check_cloud():
+    status = subprocess.run([sys.executable, paths.DEVCLOUD, "status"],
+                            capture_output=True, text=True)
+    if status.returncode:
+        sys.exit("bench: the devcloud is not healthy; start it with "
+                 "tools/devcloud up\n" + status.stdout)
+
+
+def main(argv):
+    args = parse(argv)
+    _check_cloud()
+    bench_venvs = venvs.ensure()
+    env = cloud.devcloud_env()
+    the_cloud = cloud.Cloud(venvs.openstack(bench_venvs["plugin"]), env)
+    if args.cleanup:
+        the_cloud.cleanup()
+        return 0
+    try:
+        return _measure(args, bench_venvs, env, the_cloud)
+    finally:
+        if not args.keep:
+            the_cloud.cleanup()
+
+
+def _measure(args, bench_venvs, env, the_cloud):
+    started = time.time()
+    print("bench: preparing %d servers" % max(args.tiers), file=sys.stderr)
+    the_cloud.prepare(max(args.tiers))
+    server_id, server_name = the_cloud.first_server()
+    ctx = types.SimpleNamespace(
+        repeat=args.repeat, tiers=args.tiers, venvs=bench_venvs, env=env,
+        ports=cloud.ports(env), openstack=the_cloud.openstack,
+        server_id=server_id, server_name=server_name,
+        pattern=cloud.TIERS[max(args.tiers)])
+    document = {
+        "command": "tools/bench " + " ".join(
+            shlex.quote(a) for a in sys.argv[1:]),
+        "machine": machine.describe(bench_venvs, env),
+        "repeat": args.repeat, "tiers": args.tiers, "parts": {},
+        "figures": [],
+    }
+    for part in ORDER:
+        if part not in args.parts:
+            continue
+        print("bench: part %s" % part, file=sys.stderr)
+        module = __import__("bench_lib." + PARTS[part], fromlist=["run"])
+        result = module.run(ctx)
+        document["parts"][part] = result
+        document["figures"] += result["figures"]
+        if part == "requests":
+            print(report.request_lists(result["requests"],
+                                       requests_count.render))
+            print()
+    document["seconds"] = round(time.time() - started, 1)
+    report.write(args.output, document)
+    print(report.table(document["figures"]))
+    print("\nfigures written to %s (%.0f s)" % (
+        os.path.relpath(args.output), document["seconds"]))
+    return 0

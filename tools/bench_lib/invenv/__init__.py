@@ -1,0 +1,1 @@
+"""Probes run inside other venvs; each prints one JSON document."""

@@ -1,0 +1,42 @@
+"""Part 4: patched Nova, GET /servers/detail at 2.96 vs 2.98, in-process."""
+import json
+import os
+import subprocess
+import sys
+
+from bench_lib import cloud
+from bench_lib import figures
+from bench_lib import paths
+
+TARGET = 1.05
+
+
+def run(ctx):
+    tier = max(ctx.tiers)
+    etc = os.path.dirname(ctx.env["OS_CLIENT_CONFIG_FILE"])
+    proc = subprocess.run(
+        [sys.executable, paths.DEVCLOUD, "python",
+         paths.probe("nova_sql_probe.py"), "--etc", etc,
+         "--name", cloud.TIERS[tier], "--repeat", str(ctx.repeat)],
+        env=ctx.env, capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError("nova_sql_probe failed: %s"
+                           % proc.stderr.strip()[-2000:])
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    stmts = res["statements"]
+    same = len({n for v in stmts.values() for n in v}) == 1
+    figs = [
+        figures.ratio(
+            "nova.%d.detail_latency" % tier,
+            "Nova GET /servers/detail (%d): 2.98 / 2.96"
+            % res["servers"]["2.98"], res["ratio"], TARGET,
+            seconds={v: round(min(t), 4)
+                     for v, t in res["times"].items()}),
+        figures.check(
+            "nova.%d.detail_sql" % tier,
+            "Nova GET /servers/detail (%d): SQL statements"
+            % res["servers"]["2.98"], same,
+            {v: sorted(set(n)) for v, n in stmts.items()}, "identical"),
+    ]
+    return {"figures": figs, "raw": res}
+

@@ -1,0 +1,20 @@
+"""Where things are: the repository, .bench/ and the devcloud."""
+import os
+
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(TOOLS)
+BENCH_DIR = os.path.join(REPO, ".bench")
+INVENV = os.path.join(TOOLS, "bench_lib", "invenv")
+DEVCLOUD = os.path.join(TOOLS, "devcloud")
+CONSTRAINTS = os.path.join(REPO, "constraints",
+                           "upper-constraints-2024.2.txt")
+WHEELHOUSE = os.path.join(REPO, ".devcloud", "wheelhouse")
+DEFAULT_OUTPUT = os.path.join(BENCH_DIR, "figures.json")
+
+
+def venv(name):
+    return os.path.join(BENCH_DIR, name)
+
+
+def probe(name):
+    return os.path.join(INVENV, name)

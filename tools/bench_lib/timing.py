@@ -1,0 +1,50 @@
+"""Side-by-side timing: interleaved runs, per-repetition ratios, min/median.
+
+Each repetition runs the baseline and every candidate once, in an order
+that alternates between repetitions, so drift in the machine's load hits
+both sides alike. A ratio is candidate/baseline within one repetition;
+the figures are the min and the median over the repetitions.
+"""
+import statistics
+import subprocess
+import time
+
+
+def wall(argv, env):
+    """Seconds one command takes; it must succeed."""
+    start = time.perf_counter()
+    proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    took = time.perf_counter() - start
+    if proc.returncode:
+        raise RuntimeError("%s failed: %s" % (
+            " ".join(argv), proc.stderr.strip().splitlines()[-1:]))
+    return took
+
+
+def stats(values):
+    return {"min": min(values), "median": statistics.median(values),
+            "values": list(values)}
+
+
+def side_by_side(runners, repeat, warmup=1):
+    """Time named callables interleaved; the first one is the baseline.
+
+    :param runners: [(name, callable returning seconds)].
+    :returns: {'times': {name: stats}, 'ratios': {name: stats}}.
+    """
+    for _ in range(warmup):
+        for _name, run in runners:
+            run()
+    times = {name: [] for name, _ in runners}
+    for rep in range(repeat):
+        order = runners if rep % 2 == 0 else runners[::-1]
+        for name, run in order:
+            times[name].append(run())
+    base = runners[0][0]
+    ratios = {}
+    for name, _ in runners[1:]:
+        ratios[name] = stats([c / b for c, b in
+                              zip(times[name], times[base])])
+    return {"times": {n: stats(v) for n, v in times.items()},
+            "ratios": ratios}

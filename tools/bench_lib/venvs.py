@@ -1,0 +1,81 @@
+"""The two client venvs: python-openstackclient with and without the plugin.
+
+Both get python-openstackclient with the 2024.2 upper-constraints; the
+plugin venv also gets this repository. pip's cache and the devcloud's
+wheelhouse are reused, so a rebuild downloads nothing that is there. The
+plugin is reinstalled when its sources change, so a run measures the tree.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+
+from bench_lib import paths
+
+PLUGIN = "venv-plugin"
+PLAIN = "venv-plain"
+
+
+def _digest():
+    sha = hashlib.sha256()
+    roots = [os.path.join(paths.REPO, "osc_image_props")]
+    files = [os.path.join(paths.REPO, "setup.cfg"),
+             os.path.join(paths.REPO, "requirements.txt")]
+    for root in roots:
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            files += [os.path.join(folder, n) for n in sorted(names)
+                      if n.endswith(".py")]
+    for name in files:
+        sha.update(os.path.relpath(name, paths.REPO).encode())
+        with open(name, "rb") as src:
+            sha.update(src.read())
+    return sha.hexdigest()
+
+
+def _pip(venv, args, log):
+    cmd = [os.path.join(venv, "bin", "python"), "-m", "pip", "install",
+           "--quiet", "-c", paths.CONSTRAINTS]
+    if os.path.isdir(paths.WHEELHOUSE):
+        cmd += ["--find-links", paths.WHEELHOUSE]
+    subprocess.run(cmd + args, check=True, stdout=log, stderr=log)
+
+
+def _create(name, log):
+    venv = paths.venv(name)
+    if not os.path.exists(os.path.join(venv, "bin", "openstack")):
+        print(f"bench: creating {os.path.relpath(venv, paths.REPO)}",
+              file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        _pip(venv, ["python-openstackclient"], log)
+    return venv
+
+
+def ensure():
+    """Return {'plugin': path, 'plain': path}, installing what is missing."""
+    os.makedirs(paths.BENCH_DIR, exist_ok=True)
+    with open(os.path.join(paths.BENCH_DIR, "pip.log"), "a") as log:
+        plain = _create(PLAIN, log)
+        plugin = _create(PLUGIN, log)
+        marker = os.path.join(plugin, "osc-image-props.sha256")
+        digest = _digest()
+        current = None
+        if os.path.exists(marker):
+            with open(marker) as src:
+                current = src.read().strip()
+        if current != digest:
+            print("bench: installing the plugin from the work tree",
+                  file=sys.stderr)
+            _pip(plugin, ["--force-reinstall", "--no-deps", paths.REPO],
+                 log)
+            with open(marker, "w") as dst:
+                dst.write(digest + "\n")
+    return {"plugin": plugin, "plain": plain}
+
+
+def openstack(venv):
+    return os.path.join(venv, "bin", "openstack")
+
+
+def python(venv):
+    return os.path.join(venv, "bin", "python")
