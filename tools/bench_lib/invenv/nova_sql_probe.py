@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
 import urllib.parse
 
@@ -31,6 +32,8 @@ def _statements():
 def _application(etc):
     os.environ["OS_NOVA_CONFIG_DIR"] = etc
     os.environ["OS_NOVA_CONFIG_FILES"] = "api-paste.ini;nova.conf"
+    # Nova parses sys.argv as oslo.config options, as under uwsgi.
+    sys.argv[1:] = []
     from nova.wsgi import osapi_compute
     return osapi_compute.application
 
