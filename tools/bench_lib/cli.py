@@ -37,6 +37,9 @@ def parse(argv):
                         help="server counts for wall time (1, 50, 200)")
     parser.add_argument("--output", default=paths.DEFAULT_OUTPUT,
                         help="JSON file of figures (.bench/figures.json)")
+    parser.add_argument("--nova", default=cloud.MODE,
+                        help="devcloud mode to measure (default %s)"
+                        % cloud.MODE)
     parser.add_argument("--keep", action="store_true",
                         help="keep the bench servers and flavor for the "
                              "next run")
@@ -55,19 +58,20 @@ def parse(argv):
     return args
 
 
-def _check_cloud():
-    status = subprocess.run([sys.executable, paths.DEVCLOUD, "status"],
+def _check_cloud(mode):
+    status = subprocess.run([sys.executable, paths.DEVCLOUD, "status",
+                             "--nova", mode],
                             capture_output=True, text=True)
     if status.returncode:
         sys.exit("bench: the devcloud is not healthy; start it with "
-                 "tools/devcloud up\n" + status.stdout)
+                 "tools/devcloud up --nova %s\n" % mode + status.stdout)
 
 
 def main(argv):
     args = parse(argv)
-    _check_cloud()
+    _check_cloud(args.nova)
     bench_venvs = venvs.ensure()
-    env = cloud.devcloud_env()
+    env = cloud.devcloud_env(args.nova)
     the_cloud = cloud.Cloud(venvs.openstack(bench_venvs["plugin"]), env)
     if args.cleanup:
         the_cloud.cleanup()
@@ -85,7 +89,8 @@ def _measure(args, bench_venvs, env, the_cloud):
     the_cloud.prepare(max(args.tiers))
     server_id, server_name = the_cloud.first_server()
     ctx = types.SimpleNamespace(
-        repeat=args.repeat, tiers=args.tiers, venvs=bench_venvs, env=env,
+        mode=args.nova, repeat=args.repeat, tiers=args.tiers,
+        venvs=bench_venvs, env=env,
         ports=cloud.ports(env), openstack=the_cloud.openstack,
         server_id=server_id, server_name=server_name,
         pattern=cloud.TIERS[max(args.tiers)])

@@ -26,9 +26,17 @@ ANY = "^bench-"
 BOOT_TIMEOUT = 900
 
 
-def devcloud_env():
-    """The environment of the running devcloud (``tools/devcloud env``)."""
-    out = subprocess.run([sys.executable, paths.DEVCLOUD, "env"],
+MODE = "2024.2"
+
+
+def devcloud_env(mode=MODE):
+    """The environment of the devcloud ``mode`` (``tools/devcloud env``).
+
+    The mode is always named: several clouds may run at once, and without
+    it devcloud picks the one started last.
+    """
+    out = subprocess.run([sys.executable, paths.DEVCLOUD, "env",
+                          "--nova", mode],
                          check=True, capture_output=True, text=True).stdout
     env = dict(os.environ)
     for line in out.splitlines():

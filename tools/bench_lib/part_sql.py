@@ -15,7 +15,7 @@ def run(ctx):
     tier = max(ctx.tiers)
     etc = os.path.dirname(ctx.env["OS_CLIENT_CONFIG_FILE"])
     proc = subprocess.run(
-        [sys.executable, paths.DEVCLOUD, "python",
+        [sys.executable, paths.DEVCLOUD, "python", "--nova", ctx.mode,
          paths.probe("nova_sql_probe.py"), "--etc", etc,
          "--name", cloud.TIERS[tier], "--repeat", str(ctx.repeat)],
         env=ctx.env, capture_output=True, text=True)
