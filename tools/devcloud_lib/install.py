@@ -43,15 +43,27 @@ def _run(argv, log, service="install", env=None):
                          service=service, log=log)
 
 
+def constraints_file(mode):
+    for folder in paths.constraints_dirs():
+        path = os.path.join(folder, mode.constraints_name)
+        if os.path.exists(path):
+            return path
+    raise StepFailed(f"{mode.constraints_name} is in none of "
+                     f"{', '.join(paths.constraints_dirs())} (set "
+                     "DEVCLOUD_CONSTRAINTS_DIR)", service="install")
+
+
 def wanted(mode):
-    constraints = mode.constraints_file(paths.shared_dir())
-    if not os.path.exists(constraints):
-        raise StepFailed(f"constraints file {constraints} not found (set "
-                         "DEVCLOUD_SHARED_DIR)",
-                         service="install")
+    """What the venv must hold; compared with the marker it was made with.
+
+    The constraints count by content, not by path, so moving between the
+    vendored and the shared copy reinstalls nothing.
+    """
+    constraints = constraints_file(mode)
     with open(constraints, "rb") as src:
         digest = hashlib.sha256(src.read()).hexdigest()
-    return {"requirements": mode.requirements, "constraints": constraints,
+    return {"requirements": mode.requirements,
+            "constraints": mode.constraints_name,
             "constraints_sha256": digest,
             "python": sys.version.split()[0]}
 
@@ -66,7 +78,7 @@ def ensure_venv(mode, layout):
     if not os.path.exists(layout.python):
         _run([sys.executable, "-m", "venv", layout.venv], log)
     pip = [layout.python, "-m", "pip"]
-    args = ["-c", want["constraints"]] + want["requirements"]
+    args = ["-c", constraints_file(mode)] + want["requirements"]
     offline = pip + ["install", "--no-index", "--find-links",
                      layout.wheelhouse] + args
     if not _try(offline, log):
@@ -140,17 +152,43 @@ def ensure_patched(mode, layout):
         return False
     log = layout.log_file("nova-patch")
     nova_dir = os.path.join(layout.site_packages(), "nova")
-    if previous:
-        # The backport changed: start again from a pristine Nova (the
-        # wheel is in the cache, so this is quick).  The old tree goes
-        # first: files the old series created are not in pip's RECORD.
-        shutil.rmtree(nova_dir)
-        _run([layout.python, "-m", "pip", "install", "--quiet",
-              "--no-index", "--find-links", layout.wheelhouse,
-              "--force-reinstall", "--no-deps", "nova==" + mode.nova], log,
-             service="nova-patch")
     env = dict(os.environ, PYTHONPATH=paths.REPO_ROOT)
-    _run([layout.python, "-m", "nova_patch", "apply", "--nova-dir",
-          nova_dir], log, service="nova-patch", env=env)
+    nova_patch = [layout.python, "-m", "nova_patch"]
+    # Apply to a pristine Nova only.  ``check`` exits 1 for "not applied";
+    # anything else (applied by an older series, partial) means the venv's
+    # Nova must be reinstalled first.
+    if previous or _exit_code(nova_patch + ["check", "--nova-dir",
+                                            nova_dir], log, env) != 1:
+        _reinstall_nova(mode, layout, nova_dir, log)
+    _run(nova_patch + ["apply", "--nova-dir", nova_dir], log,
+         service="nova-patch", env=env)
     _write_json(marker, {"nova_patch_sha256": digest, "nova": mode.nova})
     return True
+
+
+def _exit_code(argv, log, env):
+    with open(log, "ab") as out:
+        out.write(f"--- devcloud: {' '.join(argv)}\n".encode())
+        out.flush()
+        return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out,
+                              stderr=subprocess.STDOUT, env=env,
+                              check=False).returncode
+
+
+def _reinstall_nova(mode, layout, nova_dir, log):
+    """A pristine Nova from the wheelhouse (fetched there if missing).
+
+    The old tree goes first: files an older series created are not in
+    pip's RECORD, so --force-reinstall alone would leave them behind.
+    """
+    pip = [layout.python, "-m", "pip"]
+    requirement = "nova==" + mode.nova
+    shutil.rmtree(nova_dir)
+    offline = pip + ["install", "--quiet", "--no-index", "--find-links",
+                     layout.wheelhouse, "--force-reinstall", "--no-deps",
+                     requirement]
+    if not _try(offline, log):
+        _run(pip + ["wheel", "--quiet", "--no-deps", "--wheel-dir",
+                    layout.wheelhouse, requirement], log,
+             service="nova-patch")
+        _run(offline, log, service="nova-patch")

@@ -33,8 +33,9 @@ class Mode:
             "python-openstackclient",
         ]
 
-    def constraints_file(self, shared_dir):
-        return f"{shared_dir}/constraints/upper-constraints-{self.series}.txt"
+    @property
+    def constraints_name(self):
+        return f"upper-constraints-{self.series}.txt"
 
 
 _2024_2 = {"series": "2024.2", "nova": "30.3.0", "keystone": "26.1.1",

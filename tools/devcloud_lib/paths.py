@@ -23,9 +23,17 @@ def state_root():
                            or os.path.join(REPO_ROOT, ".devcloud"))
 
 
-def shared_dir():
-    return os.path.abspath(os.environ.get("DEVCLOUD_SHARED_DIR")
-                           or os.path.join(REPO_ROOT, "..", "shared"))
+def constraints_dirs():
+    """Where upper-constraints files are looked for, in order.
+
+    ``$DEVCLOUD_CONSTRAINTS_DIR``, the repo's vendored ``constraints/``
+    (tools/run-tests checks it equals the shared copy), then
+    ``../shared/constraints``.
+    """
+    dirs = [os.environ.get("DEVCLOUD_CONSTRAINTS_DIR"),
+            os.path.join(REPO_ROOT, "constraints"),
+            os.path.join(REPO_ROOT, "..", "shared", "constraints")]
+    return [os.path.abspath(d) for d in dirs if d]
 
 
 class Layout:

@@ -63,9 +63,15 @@ def start_api(cloud):
 
 
 def start_daemon(cloud, name):
-    conf = "nova-compute.conf" if name == "nova-compute" else "nova.conf"
-    cloud.start(name, [cloud.layout.bin(name), "--config-file",
-                       cloud.layout.etc_file(conf)])
+    if name == "nova-compute":
+        # The fake driver, declaring vTPM support (see the script).
+        argv = [cloud.layout.python,
+                os.path.join(paths.INVENV_DIR, "nova_compute.py"),
+                "--config-file", cloud.layout.etc_file("nova-compute.conf")]
+    else:
+        argv = [cloud.layout.bin(name), "--config-file",
+                cloud.layout.etc_file("nova.conf")]
+    cloud.start(name, argv)
 
 
 def health_url(cloud):

@@ -1,0 +1,21 @@
+"""nova-compute with the fake driver, declaring vTPM support.
+
+Run by tools/devcloud instead of the venv's ``nova-compute`` script, with
+the same arguments.  The devcloud's compute node already advertises the
+COMPUTE_SECURITY_TPM_* traits (added in Placement by seed.py) so that
+images with ``hw_tpm_version`` can be scheduled.  The fake driver itself
+says ``supports_vtpm: False``, and nova-compute refuses to start on a host
+that has vTPM servers and no vTPM support: after the first such server the
+cloud could not be restarted.  Declaring the capability, as libvirt does
+with ``[libvirt] swtpm_enabled``, keeps the node consistent with its traits.
+"""
+import sys
+
+from nova.cmd import compute  # first: it applies Nova's eventlet patching
+from nova.virt import fake
+
+DRIVER = fake.FakeDriverWithoutFakeNodes
+DRIVER.capabilities = dict(DRIVER.capabilities, supports_vtpm=True)
+
+if __name__ == "__main__":
+    sys.exit(compute.main())
