@@ -20,6 +20,7 @@ class Cloud:
         self.ports = {}
         self.ports_changed = False
         self.passwords = {}
+        self.created = False  # a one-time step (database, seed) ran
 
     def load_settings(self, check_free=True):
         self.layout.make_dirs()
@@ -75,8 +76,15 @@ class Cloud:
         return os.path.exists(self.layout.run_file(marker + ".done"))
 
     def mark_done(self, marker):
+        self.created = True
         with open(self.layout.run_file(marker + ".done"), "w") as flag:
             flag.write(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
+
+    def forget(self, marker):
+        try:
+            os.remove(self.layout.run_file(marker + ".done"))
+        except FileNotFoundError:
+            pass
 
     def run(self, service, argv, env=None, timeout=600):
         log = self.layout.log_file(service)

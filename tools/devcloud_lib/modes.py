@@ -28,6 +28,7 @@ class Mode:
             "openstack-placement==" + self.placement,
             "glance==" + self.glance,
             UWSGI,
+            "PyMySQL",  # Nova's databases are on MariaDB
             # Clients for seeding, the smoke test, the demo and tests.
             "openstacksdk",
             "python-openstackclient",

@@ -1,18 +1,18 @@
 """Nova: API (WSGI under uwsgi), conductor, scheduler, compute (fake driver).
 
-One cell (cell1) plus cell0, all on SQLite in WAL mode, one worker each:
-two conductor workers already lock each other out on SQLite.
+One cell (cell1) plus cell0, on MariaDB (see mariadb.py for why not
+SQLite), one worker each.
 """
 import os
 import shutil
 import string
 
-from devcloud_lib import context, paths
+from devcloud_lib import paths
+from devcloud_lib.services import mariadb
 from devcloud_lib.services import uwsgi
 
 API = "nova-api"
 DAEMONS = ("nova-conductor", "nova-scheduler", "nova-compute")
-DATABASES = ("nova_api.db", "nova_cell0.db", "nova_cell1.db")
 
 
 def _service_clients(cloud):
@@ -27,7 +27,11 @@ def configure(cloud):
     layout.data_dir("nova/locks")
     layout.data_dir("nova/instances")
     clients = _service_clients(cloud)
-    cloud.render("nova.conf", extra={"service_clients": clients})
+    cloud.render("nova.conf", extra={
+        "service_clients": clients,
+        "nova_api_db": mariadb.url(cloud, "nova_api"),
+        "nova_cell1_db": mariadb.url(cloud, "nova_cell1"),
+    })
     cloud.render("nova-compute.conf", extra={"service_clients": clients})
     shutil.copyfile(os.path.join(layout.venv, "etc", "nova", "api-paste.ini"),
                     layout.etc_file("api-paste.ini"))
@@ -40,16 +44,15 @@ def manage(cloud, *args, service="nova-manage"):
 
 def prepare(cloud):
     """Databases and cells, first ``up`` only."""
-    if cloud.done("nova-db"):
+    if cloud.done("nova-db-mariadb"):
         return
-    cell0 = "sqlite:///" + os.path.join(cloud.layout.data, "nova_cell0.db")
+    cell0 = mariadb.url(cloud, "nova_cell0")
     manage(cloud, "api_db", "sync")
     manage(cloud, "cell_v2", "map_cell0", "--database_connection", cell0)
     manage(cloud, "cell_v2", "create_cell", "--name", "cell1")
     manage(cloud, "db", "sync")
-    for name in DATABASES:
-        context.enable_wal(os.path.join(cloud.layout.data, name))
-    cloud.mark_done("nova-db")
+    cloud.mark_done("nova-db-mariadb")
+    cloud.forget("nova-hosts")  # new databases: the host is not mapped
 
 
 def start_api(cloud):

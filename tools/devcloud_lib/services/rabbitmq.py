@@ -8,10 +8,9 @@ log directories, our own epmd (Erlang's port mapper) on a loopback port,
 and Erlang distribution bound to 127.0.0.1.
 """
 import os
-import shutil
-import subprocess
 import time
 
+from devcloud_lib import apt
 from devcloud_lib import ports as ports_mod
 from devcloud_lib.progress import StepFailed
 
@@ -21,25 +20,7 @@ PACKAGE = "rabbitmq-server"
 
 def ensure_installed(progress):
     """apt-get install rabbitmq-server unless it is there already."""
-    if os.path.exists(SERVER) and shutil.which("epmd"):
-        return False
-    if os.geteuid() != 0:
-        raise StepFailed(f"{PACKAGE} is missing and installing it needs root: "
-                         f"apt-get install -y {PACKAGE}",
-                         service="rabbitmq")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for argv in (["apt-get", "update", "-q"],
-                 ["apt-get", "install", "-y", "-q",
-                  "--no-install-recommends", PACKAGE]):
-        result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True,
-                                check=False)
-        if result.returncode != 0:
-            raise StepFailed("{} failed:\n{}".format(
-                " ".join(argv), result.stdout[-3000:]), service="rabbitmq")
-    progress.say(f"installed {PACKAGE} from Debian packages")
-    return True
+    return apt.install(progress, PACKAGE, SERVER, "rabbitmq")
 
 
 def start(cloud):
