@@ -5,21 +5,37 @@ that alternates between repetitions, so drift in the machine's load hits
 both sides alike. A ratio is candidate/baseline within one repetition;
 the figures are the min and the median over the repetitions.
 """
+import os
 import statistics
 import subprocess
+import tempfile
 import time
 
 
 def wall(argv, env):
     """Seconds one command takes; it must succeed."""
-    start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    took = time.perf_counter() - start
-    if proc.returncode:
-        raise RuntimeError("%s failed: %s" % (
-            " ".join(argv), proc.stderr.strip().splitlines()[-1:]))
-    return took
+    return measure(argv, env)[0]
+
+
+def measure(argv, env):
+    """(wall seconds, CPU seconds user+sys) of one command that succeeds.
+
+    CPU time is what the command itself burns, whatever else the machine
+    runs: on a shared machine it shows a small cost that wall time hides
+    in noise.
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            err.seek(0)
+            raise RuntimeError("%s failed: %s" % (
+                " ".join(argv), err.read().decode()[-500:]))
+    return took, usage.ru_utime + usage.ru_stime
 
 
 def stats(values):
