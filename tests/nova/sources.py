@@ -20,8 +20,11 @@ def download(project, version, directory, log):
                '--no-binary', ':all:', f'{project}=={version}',
                '-d', directory]
     with open(log, 'ab') as out:
-        subprocess.run(command, check=True, stdout=out,
-                       stderr=subprocess.STDOUT)
+        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT)
+    if done.returncode != 0:
+        # e.g. nova 29.0.0, published as a wheel only.
+        raise RuntimeError(f'pip could not download an sdist of '
+                           f'{project}=={version} (see {log})')
     for name in prefixes:
         if os.path.exists(os.path.join(directory, name)):
             return os.path.join(directory, name)
