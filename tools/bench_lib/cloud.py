@@ -20,8 +20,9 @@ FLAVOR = "bench-nano"
 IMAGE = "cirros-like-2"
 # name prefix, size; a list of N servers is the first groups that add up.
 GROUPS = (("bench-one", 1), ("bench-fifty", 49), ("bench-more", 150))
-TIERS = {1: "^bench-one", 50: "^bench-(one|fifty)",
-         200: "^bench-(one|fifty|more)"}
+# Character classes, not alternation: Nova on MySQL matched nothing for
+# "^bench-(one|fifty)".
+TIERS = {1: "^bench-one-", 50: "^bench-[of]", 200: "^bench-[ofm]"}
 ANY = "^bench-"
 # The fake driver is instant, but scheduling on SQLite under load is
 # slow: 200 servers took about 25 minutes on a busy 2-core machine.
