@@ -12,7 +12,8 @@ A real local OpenStack cloud for osc-image-props: Keystone, Placement,
 Glance, Nova API, conductor, scheduler and compute (fake virt driver) as
 separate processes on 127.0.0.1, RabbitMQ and MariaDB (for Nova) from
 Debian, SQLite (WAL) for the others, and a stub for the network endpoint
-(the one non-real piece: empty Neutron answers).  State lives in .devcloud/ at the repo root (or $DEVCLOUD_DIR).
+(the one non-real piece: empty Neutron answers).  State lives in
+.devcloud/ at the repo root (or $DEVCLOUD_DIR).
 
 modes (--nova):
   2024.2     Nova 30.3.0 + nova_patch (max microversion 2.98)  [default]
