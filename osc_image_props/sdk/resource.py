@@ -68,32 +68,44 @@ class Server(_server.Server):
             although the server was booted from an image.
         :raises ImagePropertiesProtocolError: the body is malformed.
         """
-        if 'image' not in self._body:
-            raise exceptions.ImagePropertiesProtocolError(
-                'The compute API returned server %s without an "image" '
-                'member.' % self.id
-            )
-        raw = self._body['image']
-        if raw == '':
-            return None
-        if not isinstance(raw, dict):
-            raise exceptions.ImagePropertiesProtocolError(
-                'The compute API returned server %s with a malformed "image" '
-                'member (%s instead of an object).'
-                % (self.id, type(raw).__name__)
-            )
-        if 'properties' not in raw:
-            raise exceptions.ImagePropertiesMissing(
-                self.id, self.microversion
-            )
-        properties = raw['properties']
-        if not isinstance(properties, dict) or not all(
-            isinstance(k, str) and isinstance(v, str)
-            for k, v in properties.items()
-        ):
-            raise exceptions.ImagePropertiesProtocolError(
-                'The compute API returned server %s with malformed '
-                '"image.properties": expected an object of strings.'
-                % self.id
-            )
-        return dict(properties)
+        return properties_from_body(
+            self.id, self._body.get('image', ABSENT), self.microversion
+        )
+
+
+ABSENT = object()
+
+
+def properties_from_body(server_id, image, microversion=None):
+    """Validate the raw ``image`` member of a server body; return properties.
+
+    :param image: the ``image`` value as Nova sent it (``ABSENT`` when the
+        body had none).
+    :returns: as :meth:`Server.embedded_image_properties`.
+    """
+    if image is ABSENT:
+        raise exceptions.ImagePropertiesProtocolError(
+            'The compute API returned server %s without an "image" '
+            'member.' % server_id
+        )
+    if image == '':
+        return None
+    if not isinstance(image, dict):
+        raise exceptions.ImagePropertiesProtocolError(
+            'The compute API returned server %s with a malformed "image" '
+            'member (%s instead of an object).'
+            % (server_id, type(image).__name__)
+        )
+    if 'properties' not in image:
+        raise exceptions.ImagePropertiesMissing(server_id, microversion)
+    properties = image['properties']
+    if not isinstance(properties, dict) or not all(
+        isinstance(k, str) and isinstance(v, str)
+        for k, v in properties.items()
+    ):
+        raise exceptions.ImagePropertiesProtocolError(
+            'The compute API returned server %s with malformed '
+            '"image.properties": expected an object of strings.'
+            % server_id
+        )
+    return dict(properties)
