@@ -69,7 +69,6 @@ class _ImagePropertiesHook(hooks.CommandHook):
     def before(self, parsed_args):
         if not self._active(parsed_args):
             return parsed_args
-        output.use_safe_formatter(self.cmd, parsed_args)
         compute = self.cmd.app.client_manager.sdk_connection.compute
         with errors.command_errors():
             self._capture = capture.ServerCapture(compute).start()
@@ -79,7 +78,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
         if self._capture is None:
             return return_code
         self._capture.stop()
-        # The formatter was chosen after before() ran; make it safe now.
+        # cliff picks the formatter after before() runs; swap it here.
         output.use_safe_formatter(self.cmd, parsed_args)
         column_names, data = return_code
         with errors.command_errors():
