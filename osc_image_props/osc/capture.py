@@ -88,6 +88,4 @@ class ServerCapture:
             )
         # Validate the raw body directly: building a Server resource per
         # row cost more than the whole response parse (bench, 200 servers).
-        return resource.properties_from_body(
-            server_id, raw.get('image', resource.ABSENT), self._version
-        )
+        return resource.properties_from_body(server_id, raw, self._version)

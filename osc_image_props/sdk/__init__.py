@@ -16,6 +16,7 @@ from osc_image_props.sdk.drift import PropertyDrift
 from osc_image_props.sdk.exceptions import ImagePropertiesError
 from osc_image_props.sdk.exceptions import ImagePropertiesMissing
 from osc_image_props.sdk.exceptions import ImagePropertiesProtocolError
+from osc_image_props.sdk.exceptions import ImagePropertiesUnreachable
 from osc_image_props.sdk.exceptions import ImagePropertiesUnsupported
 from osc_image_props.sdk.exceptions import ImagePropertiesVersionConflict
 from osc_image_props.sdk.resource import ImageRef
@@ -25,6 +26,7 @@ __all__ = [
     'ImagePropertiesError',
     'ImagePropertiesMissing',
     'ImagePropertiesProtocolError',
+    'ImagePropertiesUnreachable',
     'ImagePropertiesUnsupported',
     'ImagePropertiesVersionConflict',
     'ImagePropertiesDrift',

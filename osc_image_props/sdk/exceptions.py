@@ -74,3 +74,21 @@ class ImagePropertiesMissing(ImagePropertiesProtocolError):
             '"image.properties"; the cloud does not implement microversion '
             '2.98 correctly.' % (microversion, server_id)
         )
+
+
+class ImagePropertiesUnreachable(ImagePropertiesError):
+    """The server is in a cell that the compute API cannot reach now.
+
+    Nova then returns a partial record of the server (status ``UNKNOWN``,
+    no ``image`` member): its embedded properties are unknown, not absent.
+
+    :ivar server_id: the server of the partial record.
+    """
+
+    def __init__(self, server_id):
+        self.server_id = server_id
+        super().__init__(
+            'Server %s is in a cell that the compute API cannot reach now '
+            '(status UNKNOWN); its image properties are unknown until the '
+            'cell is back.' % server_id
+        )

@@ -69,21 +69,29 @@ class Server(_server.Server):
         :raises ImagePropertiesProtocolError: the body is malformed.
         """
         return properties_from_body(
-            self.id, self._body.get('image', ABSENT), self.microversion
+            self.id, self._body, self.microversion
         )
 
 
 ABSENT = object()
 
+#: The status Nova gives the partial record of a server in a down cell.
+PARTIAL_STATUS = 'UNKNOWN'
 
-def properties_from_body(server_id, image, microversion=None):
-    """Validate the raw ``image`` member of a server body; return properties.
 
-    :param image: the ``image`` value as Nova sent it (``ABSENT`` when the
-        body had none).
-    :returns: as :meth:`Server.embedded_image_properties`.
+def properties_from_body(server_id, server, microversion=None):
+    """Validate the raw body of one server; return its embedded properties.
+
+    :param server: the server object as Nova sent it.
+    :returns: as :meth:`Server.embedded_image_properties`; values are
+        strings or ``None`` (Nova stores nullable strings).
+    :raises ImagePropertiesUnreachable: the body is the partial record of a
+        server in a cell Nova cannot reach.
     """
+    image = server.get('image', ABSENT)
     if image is ABSENT:
+        if server.get('status') == PARTIAL_STATUS:
+            raise exceptions.ImagePropertiesUnreachable(server_id)
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s without an "image" '
             'member.' % server_id
@@ -100,12 +108,12 @@ def properties_from_body(server_id, image, microversion=None):
         raise exceptions.ImagePropertiesMissing(server_id, microversion)
     properties = image['properties']
     if not isinstance(properties, dict) or not all(
-        isinstance(k, str) and isinstance(v, str)
+        isinstance(k, str) and (v is None or isinstance(v, str))
         for k, v in properties.items()
     ):
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s with malformed '
-            '"image.properties": expected an object of strings.'
+            '"image.properties": expected an object of strings or nulls.'
             % server_id
         )
     return dict(properties)

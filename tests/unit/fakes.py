@@ -149,6 +149,25 @@ class FakeCloud:
         }
         return server_id
 
+    def add_partial_server(self, server_id=None):
+        """A server of a cell Nova cannot reach: the partial record.
+
+        Nova (2.69 and later) lists such a server with only these members
+        and status ``UNKNOWN``; there is no ``image`` member.
+        """
+        server_id = server_id or str(uuid.uuid4())
+        self.servers[server_id] = {
+            'id': server_id,
+            'status': 'UNKNOWN',
+            'tenant_id': PROJECT_ID,
+            'created': '2026-11-25T09:00:00Z',
+            'links': [{
+                'rel': 'self',
+                'href': '%s/servers/%s' % (COMPUTE_URL, server_id),
+            }],
+        }
+        return server_id
+
     @staticmethod
     def image_body(image_id, properties, name='cirros-like'):
         """A Glance v2 image: base fields and properties side by side."""
@@ -170,7 +189,7 @@ class FakeCloud:
         """The server body as Nova renders it at ``version``."""
         body = copy.deepcopy(self.servers[server_id])
         if (
-            isinstance(body['image'], dict)
+            isinstance(body.get('image'), dict)
             and _version_tuple(version) < (2, 98)
         ):
             del body['image']['properties']

@@ -250,3 +250,25 @@ class TestResource(base.TestCase):
 
     def test_volume_backed_image_is_none(self):
         self.assertIsNone(sdk.Server.existing(id='x', image='').image)
+
+
+class TestOtherNovaDialects(base.TestCase):
+    """Bodies that upstream's 2.98 allows besides plain strings."""
+
+    def test_null_values_are_kept(self):
+        server_id = self.cloud.add_server(
+            properties={'hw_machine_type': None, 'os_distro': 'debian'})
+        conn = self.connect()
+        self.assertEqual(
+            {'hw_machine_type': None, 'os_distro': 'debian'},
+            sdk.get_image_properties(conn, server_id),
+        )
+
+    def test_partial_record_of_a_down_cell(self):
+        server_id = self.cloud.add_partial_server()
+        conn = self.connect()
+        error = self.assertRaises(
+            sdk.ImagePropertiesUnreachable,
+            sdk.get_image_properties, conn, server_id)
+        self.assertEqual(server_id, error.server_id)
+        self.assertIn('cannot reach', str(error))
