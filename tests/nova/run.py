@@ -229,7 +229,10 @@ def run(args, report):
             raise Failed(f'{len(found)} differences: {found[:10]}')
         shutil.rmtree(scratch)
 
-    pip_env = clean_env(PBR_VERSION=args.nova_version)
+    # No PBR_VERSION here: pip builds every pbr-based sdist it meets
+    # (placement, testresources, ...) with it, and each would claim Nova's
+    # version. Nova itself is never installed; its tree is on PYTHONPATH.
+    pip_env = clean_env()
     with report.step('venv for nova ' + args.nova_version):
         venv, reused = venvs.ensure(
             os.path.join(work, 'venvs'), f'nova-{args.series}', constraints,
@@ -244,7 +247,7 @@ def run(args, report):
             upstream_constraints,
             [os.path.join(upstream_tree, 'requirements.txt')], [],
             os.path.join(logs, 'venv-upstream.log'),
-            env=clean_env(PBR_VERSION=UPSTREAM['nova']))
+            env=pip_env)
         report.say(f'    {upstream_venv} ({"reused" if reused else "built"})')
 
     tree = sources.fresh_copy(pristine, os.path.join(work, 'trees', label))
