@@ -1,0 +1,35 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Sphinx configuration for the osc-image-props release notes."""
+
+project = 'osc-image-props Release Notes'
+copyright = '2026, osc-image-props developers'
+
+extensions = [
+    'openstackdocstheme',
+    'reno.sphinxext',
+]
+
+openstackdocs_repo_name = 'osc-image-props/osc-image-props'
+openstackdocs_use_storyboard = False
+openstackdocs_auto_name = False
+openstackdocs_bug_project = 'osc-image-props'
+openstackdocs_bug_tag = ''
+html_theme = 'openstackdocs'
+
+master_doc = 'index'
+exclude_patterns = []
+pygments_style = 'native'
+# Notes are collected from git; every release and branch is shown.
+version = ''
+release = ''
