@@ -176,8 +176,8 @@ def tests(report, name, venv, tree, test_path, regexes, required, env,
 
 def run(args, report):
     info = SERIES[args.series]
-    # The contract's copy beside the repo; the repo's vendored copy (kept
-    # identical by CI) for a clone that has no ../shared.
+    # OpenStack's constraints beside the repository when they are there;
+    # the vendored copy (kept identical by CI) for a clone on its own.
     shared = os.path.join(os.path.dirname(REPO_ROOT), 'shared',
                           'constraints')
     if not os.path.isdir(shared):

@@ -7,7 +7,7 @@ from bench_lib import figures
 from bench_lib import paths
 from bench_lib import venvs
 
-# The issue states no target for the SDK; the ratio is reported.
+# No target for the SDK: the ratio is reported for comparison.
 TARGET = None
 
 # One in-process request is short, so a few more repetitions cost little
