@@ -31,11 +31,27 @@ class Output:
     def _stream(self):
         return sys.stderr if self.to_stderr else sys.stdout
 
+    @staticmethod
+    def _print(text, stream):
+        try:
+            print(text, file=stream, flush=True)
+        except BrokenPipeError:
+            # The reader went away (``| head``): finish the run quietly,
+            # its exit code still tells the outcome.
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            except (OSError, ValueError):
+                pass
+
     def say(self, message):
-        print(f'nova_patch: {message}', file=self._stream(), flush=True)
+        self._print(f'nova_patch: {message}', self._stream())
 
     def line(self, text):
-        print(text, file=self._stream())
+        self._print(text, self._stream())
+
+    def data(self, text):
+        """What stdout carries for programs (the JSON document)."""
+        self._print(text, sys.stdout)
 
 
 class Cleanup:
@@ -108,8 +124,8 @@ def cmd_check(ctx):
                                                         EXIT_PARTIAL)
     stale = _stale_bytecode(plan)
     if ctx.args.format == 'json':
-        print(report.dumps(report.check_document(plan, code, ctx.cleanup,
-                                                 stale)))
+        ctx.out.data(report.dumps(report.check_document(
+            plan, code, ctx.cleanup, stale)))
         return code
     _report_files(ctx)
     _warn_stale(ctx, stale)
@@ -274,7 +290,7 @@ def _clean_leftovers(target, by_path, args, out):
 def _stop(args, out, state, message, code):
     out.say(message)
     if args.format == 'json':
-        print(report.dumps(report.error_document(state, message, code)))
+        out.data(report.dumps(report.error_document(state, message, code)))
     return code
 
 
