@@ -22,7 +22,8 @@ import time
 from nova_patch import cli, plan
 from tests.unit.nova_patch import helpers
 
-MODULES = 12        # changed files: more files, a wider window to kill in
+MODULES = 30        # changed files: more files, a wider window to kill in
+FILLER_LINES = 400
 NEW_SAMPLES = 4     # new files in a directory the series creates
 
 
@@ -37,10 +38,14 @@ def _tree_and_series(root, series_dir):
                                           helpers.DOC_PATCHED),
                'releasenotes/notes/backport.yaml': (None, 'features: []\n'),
                'doc/api_samples/servers/v2.98/show.json': (None, '{}\n')}
+    # Modules of a real size (Nova's are 10 to 200 KB): a run spends its
+    # time writing, where a kill matters.
+    filler = ''.join(f'# filler {line}\n' for line in range(FILLER_LINES))
     for number in range(MODULES):
         path = f'nova/api/module{number}.py'
-        files[path] = helpers.VIEWS_ORIGINAL
-        changes[path] = (helpers.VIEWS_ORIGINAL, helpers.VIEWS_PATCHED)
+        files[path] = filler + helpers.VIEWS_ORIGINAL
+        changes[path] = (filler + helpers.VIEWS_ORIGINAL,
+                         filler + helpers.VIEWS_PATCHED)
     for number in range(NEW_SAMPLES):
         changes[f'nova/tests/functional/samples/v2.98/s{number}.json.tpl'] \
             = (None, helpers.NEW_FILE)
@@ -56,6 +61,7 @@ class Figures:
     def __init__(self):
         self.runs = 0
         self.kills = 0
+        self.mid_write = 0          # kills that left a changed tree
         self.finished_before_kill = 0
         self.concurrent_pairs = 0
         self.busy = 0
@@ -64,9 +70,9 @@ class Figures:
         self.failures = []
 
     def text(self):
-        return (f'runs: {self.runs}, kills: {self.kills} (and '
-                f'{self.finished_before_kill} runs that finished before '
-                f'their kill), concurrent pairs: {self.concurrent_pairs} '
+        return (f'runs: {self.runs}, kills: {self.kills} ({self.mid_write} '
+                f'left a partly written tree; {self.finished_before_kill} '
+                f'more runs finished before their kill), concurrent pairs: {self.concurrent_pairs} '
                 f'({self.busy} runs told "busy"), leftovers cleaned by the '
                 f'next run: {self.leftovers_cleaned}, leftovers after the '
                 f'next run: {self.leftovers}, failures: '
@@ -86,6 +92,17 @@ class Stress:
         self._cli('apply')
         self.patched = helpers.snapshot(self.root)
         self._cli('revert')
+        self.run_seconds = self._time_a_run()
+
+    def _time_a_run(self):
+        """How long a whole child run takes here: the window to kill in."""
+        longest = 0.0
+        for command in ('apply', 'revert'):
+            started = time.monotonic()
+            helpers.run_driver(self.series_dir,
+                               [command, '--nova-dir', self.root])
+            longest = max(longest, time.monotonic() - started)
+        return longest
 
     def _cli(self, *argv):
         output, messages = io.StringIO(), io.StringIO()
@@ -119,18 +136,27 @@ class Stress:
         command = self.rng.choice(('apply', 'revert'))
         # Make sure the run has work to do.
         self._cli('revert' if command == 'apply' else 'apply')
+        # Half of the runs kill themselves just before a chosen rename,
+        # replace, unlink or rmdir; the others are killed at a random time.
+        kill_at = (self.rng.randint(1, MODULES + 2 * NEW_SAMPLES)
+                   if self.rng.random() < 0.5 else None)
         process = helpers.run_driver(self.series_dir,
                                      [command, '--nova-dir', self.root],
-                                     wait=False)
+                                     kill_at=kill_at, wait=False)
         self.figures.runs += 1
-        time.sleep(self.rng.uniform(0.0, 0.25))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
+        if kill_at is None:
+            # Writing comes last in a run, after start-up and planning.
+            time.sleep(self.rng.uniform(0.4, 1.05) * self.run_seconds)
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+        process.communicate()
+        if process.returncode == -signal.SIGKILL:
             self.figures.kills += 1
         else:
             self.figures.finished_before_kill += 1
-        process.communicate()
         self.figures.leftovers_cleaned += len(helpers.leftovers(self.root))
+        if helpers.snapshot(self.root) not in (self.pristine, self.patched):
+            self.figures.mid_write += 1
         self._settle(f'{command} killed')
 
     def pair_round(self):
