@@ -72,7 +72,8 @@ class Figures:
     def text(self):
         return (f'runs: {self.runs}, kills: {self.kills} ({self.mid_write} '
                 f'left a partly written tree; {self.finished_before_kill} '
-                f'more runs finished before their kill), concurrent pairs: {self.concurrent_pairs} '
+                f'more runs finished before their kill), concurrent pairs: '
+                f'{self.concurrent_pairs} '
                 f'({self.busy} runs told "busy"), leftovers cleaned by the '
                 f'next run: {self.leftovers_cleaned}, leftovers after the '
                 f'next run: {self.leftovers}, failures: '
@@ -187,7 +188,10 @@ class Stress:
         while True:
             self.kill_round()
             self.pair_round()
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            # A short run goes on until one process was really killed.
+            if now >= deadline and (self.figures.kills or
+                                    now >= deadline + 60):
                 break
         self._cli('revert')
         if helpers.snapshot(self.root) != self.pristine:
