@@ -51,6 +51,10 @@ def _empty_directories(target, by_path):
             continue
         directory, child = os.path.dirname(path), None
         while (_inside(directory, top) and directory != top and
+               not os.path.lexists(directory)):
+            # A run stopped while removing the directories one by one.
+            directory = os.path.dirname(directory)
+        while (_inside(directory, top) and directory != top and
                os.path.isdir(directory) and not os.path.islink(directory)):
             # Empty once the leftovers in it are gone.
             names = {name for name in os.listdir(directory)

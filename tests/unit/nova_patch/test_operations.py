@@ -93,7 +93,23 @@ class CrashLeftoversTest(OperationsTestCase):
             self.assertEqual([], helpers.leftovers(self.root))
         self.assertEqual(self.pristine, helpers.snapshot(self.root))
 
+    def test_empty_directories_above_a_removed_file_are_removed(self):
+        # A revert killed after removing a new file and some, not all, of
+        # the directories the series had created for it.
+        changes = dict(helpers.SERIES_CHANGES)
+        changes['doc/api_samples/servers/v2.98/show.json'] = (None, '{}\n')
+        self.write_series(changes)
+        os.makedirs(self.path('doc', 'api_samples'))
+        code, out = self.run_cli('check', '--nova-dir', self.root)
+        self.assertIn('removed 1 leftover(s)', out)
+        self.assertEqual(self.pristine, helpers.snapshot(self.root))
+
     def test_killed_at_every_step_then_recovered(self):
+        # A new file two directories deep, as doc/api_samples/servers/v2.98
+        # in a source tree without doc/api_samples.
+        changes = dict(helpers.SERIES_CHANGES)
+        changes['doc/api_samples/servers/v2.98/show.json'] = (None, '{}\n')
+        self.write_series(changes)
         patched = self.patched_snapshot()
         for command, start, final in (('apply', self.pristine, patched),
                                       ('revert', patched, self.pristine)):
