@@ -133,12 +133,16 @@ def cmd_check(ctx):
     return code
 
 
-def _remove_stale(plan):
+def _remove_stale(ctx):
     removed = []
-    for compiled, _reason in _stale_bytecode(plan):
+    for compiled, _reason in _stale_bytecode(ctx.plan):
         try:
             os.unlink(compiled)
         except FileNotFoundError:
+            continue
+        except OSError as error:
+            ctx.out.say(f'warning: cannot remove {compiled}, which may be '
+                        f'run instead of its source: {error.strerror}')
             continue
         removed.append(compiled)
     return removed
@@ -186,7 +190,7 @@ def _change(ctx, wanted):
     if args.dry_run:
         return _dry_run(ctx, verb, changes)
     if not changes:
-        removed = _remove_stale(plan)
+        removed = _remove_stale(ctx)
         extra = (f'; removed {len(removed)} stale compiled file(s): '
                  f'{", ".join(removed)}' if removed else '')
         out.say(f'nothing to do: the series is already {wanted} '
@@ -197,7 +201,7 @@ def _change(ctx, wanted):
     except OSError as error:
         out.say(f'{verb} failed ({error}); every change was rolled back')
         return EXIT_ROLLED_BACK
-    compiled += _remove_stale(plan)
+    compiled += _remove_stale(ctx)
     if args.verbose:
         for change in changes:
             action = ('created' if change.old is None else

@@ -373,6 +373,19 @@ class BytecodeTest(OperationsTestCase):
         self.assertIn('removed 1 stale compiled file', out)
         self.assertEqual('2.98', self.served())
 
+    def test_stale_bytecode_that_cannot_be_removed_is_a_warning(self):
+        self.run_cli('apply', '--nova-dir', self.root)
+        with open(self.module, 'w') as handle:
+            handle.write(self.BEFORE)
+        cached = self.compile()
+        with open(self.module, 'w') as handle:
+            handle.write(self.AFTER)
+        with mock.patch.object(cli.os, 'unlink',
+                               side_effect=PermissionError(13, 'denied')):
+            code, out = self.run_cli('apply', '--nova-dir', self.root)
+        self.assertEqual(cli.EXIT_OK, code, out)
+        self.assertIn('warning: cannot remove ' + cached, out)
+
     def test_fresh_bytecode_is_not_reported(self):
         self.run_cli('apply', '--nova-dir', self.root)
         self.compile()
@@ -448,6 +461,17 @@ class DryRunAndJsonTest(OperationsTestCase):
                                  '--format', 'json')
         self.assertEqual(cli.EXIT_OK, code)
         self.assertEqual('applied', json.loads(out)['state'])
+
+    def test_closed_output_is_no_traceback(self):
+        # ``apply --dry-run | head -1``: the reader goes away.
+        process = subprocess.Popen(
+            [sys.executable, '-I', '-S', helpers.DRIVER, self.series_dir,
+             '--', 'apply', '--dry-run', '--nova-dir', self.root],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process.stdout.close()
+        _output, errors = process.communicate(timeout=60)
+        self.assertEqual(cli.EXIT_OK, process.returncode)
+        self.assertEqual(b'', errors)
 
     def test_check_json_refusal(self):
         code, out = self.run_cli('check', '--nova-dir', self.tmp,
