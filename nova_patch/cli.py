@@ -192,7 +192,8 @@ def _change(ctx, wanted):
     if not changes:
         removed = _remove_stale(ctx)
         extra = (f'; removed {len(removed)} stale compiled file(s): '
-                 f'{", ".join(removed)}' if removed else '')
+                 f'{", ".join(removed)}. Restart nova-api if it ran them'
+                 if removed else '')
         out.say(f'nothing to do: the series is already {wanted} '
                 f'({_summary(plan)}){extra}')
         return EXIT_OK
