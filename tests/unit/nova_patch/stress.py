@@ -64,6 +64,7 @@ class Figures:
         self.mid_write = 0          # kills that left a changed tree
         self.finished_before_kill = 0
         self.concurrent_pairs = 0
+        self.waiting_pairs = 0      # pairs run with --wait
         self.busy = 0
         self.leftovers_cleaned = 0
         self.leftovers = 0          # left after the next run: must be 0
@@ -73,10 +74,10 @@ class Figures:
         return (f'runs: {self.runs}, kills: {self.kills} ({self.mid_write} '
                 f'left a partly written tree; {self.finished_before_kill} '
                 f'more runs finished before their kill), concurrent pairs: '
-                f'{self.concurrent_pairs} '
-                f'({self.busy} runs told "busy"), leftovers cleaned by the '
-                f'next run: {self.leftovers_cleaned}, leftovers after the '
-                f'next run: {self.leftovers}, failures: '
+                f'{self.concurrent_pairs} ({self.waiting_pairs} with '
+                f'--wait; {self.busy} runs told "busy"), leftovers cleaned '
+                f'by the next run: {self.leftovers_cleaned}, leftovers '
+                f'after the next run: {self.leftovers}, failures: '
                 f'{len(self.failures)}')
 
 
@@ -163,16 +164,21 @@ class Stress:
     def pair_round(self):
         command = self.rng.choice(('apply', 'revert'))
         self._cli('revert' if command == 'apply' else 'apply')
-        processes = [helpers.run_driver(self.series_dir,
-                                        [command, '--nova-dir', self.root],
-                                        wait=False) for _ in range(2)]
+        # Half of the pairs wait for each other: both must succeed.
+        waiting = self.rng.random() < 0.5
+        argv = [command, '--nova-dir', self.root]
+        if waiting:
+            argv += ['--wait', '60']
+        processes = [helpers.run_driver(self.series_dir, argv, wait=False)
+                     for _ in range(2)]
         self.figures.runs += 2
         self.figures.concurrent_pairs += 1
+        self.figures.waiting_pairs += waiting
         codes = []
         for process in processes:
             output, _ = process.communicate(timeout=120)
             codes.append(process.returncode)
-            if process.returncode == cli.EXIT_BUSY:
+            if process.returncode == cli.EXIT_BUSY and not waiting:
                 self.figures.busy += 1
             elif process.returncode != cli.EXIT_OK:
                 self._fail(f'two {command}s: {process.returncode} '
