@@ -139,18 +139,28 @@ def _in_scope(target, series_path, path, file_patches):
     return required
 
 
+def _ships_tests(target):
+    return os.path.isfile(os.path.join(target.package_dir, 'tests',
+                                       '__init__.py'))
+
+
 class Plan:
     """The states of all files of the series that exist in this target."""
 
     def __init__(self, target, by_path):
         self.target = target
         self.files = []
-        self.skipped = []
+        self.skipped = []   # not part of this kind of installation
+        self.missing = []   # test files an installation with tests lacks
+        ships_tests = not target.full_tree and _ships_tests(target)
         for series_path, file_patches in sorted(by_path.items()):
             path = target.path_of(series_path)
             if path is None or not _in_scope(target, series_path, path,
                                              file_patches):
-                self.skipped.append(series_path)
+                if ships_tests and series_path.startswith('nova/tests/'):
+                    self.missing.append(series_path)
+                else:
+                    self.skipped.append(series_path)
                 continue
             self.files.append(file_state(series_path, path, file_patches))
 

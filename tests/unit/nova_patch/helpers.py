@@ -5,6 +5,8 @@ import difflib
 import io
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import unittest
 from unittest import mock
@@ -13,6 +15,8 @@ from nova_patch import cli, plan
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
+DRIVER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                      'driver.py')
 
 # A file the series changes in the middle and at its end.
 VIEWS_ORIGINAL = ''.join('line %d\n' % number for number in range(1, 21))
@@ -79,17 +83,50 @@ def write_tree(root, files):
 
 
 def snapshot(root):
-    """Every directory and file (with its bytes and mode) under root."""
+    """Every directory, file and link under root: content, mode, owner."""
     state = {}
     for directory, _dirs, files in os.walk(root):
         relative = os.path.relpath(directory, root)
-        state[relative + '/'] = None
+        info = os.lstat(directory)
+        state[relative + '/'] = (info.st_mode & 0o7777, info.st_uid,
+                                 info.st_gid)
         for name in files:
             path = os.path.join(directory, name)
-            with open(path, 'rb') as handle:
-                state[os.path.join(relative, name)] = (
-                    handle.read(), os.stat(path).st_mode & 0o777)
+            info = os.lstat(path)
+            if os.path.islink(path):
+                content = 'link to ' + os.readlink(path)
+            else:
+                with open(path, 'rb') as handle:
+                    content = handle.read()
+            state[os.path.join(relative, name)] = (
+                content, info.st_mode & 0o7777, info.st_uid, info.st_gid)
     return state
+
+
+def leftovers(root):
+    """Temporary names and empty directories under root."""
+    found = []
+    for directory, dirs, files in os.walk(root):
+        found += [os.path.join(directory, name) for name in dirs + files
+                  if name.startswith('.nova_patch-')]
+        if not dirs and not files:
+            found.append(directory)
+    return found
+
+
+def run_driver(series_dir, cli_args, kill_at=None, wait=True):
+    """The CLI in a child process; a Popen if not ``wait``."""
+    # -I -S: the tool needs the standard library only; start fast.
+    command = [sys.executable, '-I', '-S', DRIVER, series_dir]
+    if kill_at is not None:
+        command += ['--kill-at', str(kill_at)]
+    command += ['--'] + list(cli_args)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    if not wait:
+        return process
+    output, _ = process.communicate(timeout=60)
+    return process.returncode, output.decode('utf-8', 'replace')
 
 
 class TreeTestCase(unittest.TestCase):
@@ -150,7 +187,9 @@ class TreeTestCase(unittest.TestCase):
         return site
 
     def run_cli(self, *argv):
-        output = io.StringIO()
-        with contextlib.redirect_stdout(output):
+        output, errors = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(output), \
+                contextlib.redirect_stderr(errors):
             code = cli.main(list(argv))
+        self.last_stderr = errors.getvalue()
         return code, output.getvalue()
