@@ -183,7 +183,3 @@ class Plan:
     @property
     def conflicts(self):
         return [item for item in self.files if item.state == CONFLICT]
-
-
-def make_plan(target):
-    return Plan(target, load_series(target.series))

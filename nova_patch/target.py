@@ -29,12 +29,11 @@ class TargetError(Exception):
 class Target:
     """Where the files are and which series fits them."""
 
-    def __init__(self, root, package_dir, full_tree, version, origin):
+    def __init__(self, root, package_dir, full_tree, version):
         self.root = root                # directory the series paths start at
         self.package_dir = package_dir  # the ``nova`` package directory
         self.full_tree = full_tree
         self.version = version
-        self.version_origin = origin    # where the version was read
         self.series = series_for_version(version)
 
     def path_of(self, series_path):
@@ -140,7 +139,7 @@ def _version_from_code(parent):
 
 
 def detect_version(root, package_dir, full_tree):
-    """Return (version, file it was read from)."""
+    """Return the nova version recorded at the tree or installation."""
     candidates = []
     if full_tree:
         candidates += [os.path.join(root, 'PKG-INFO'),
@@ -158,7 +157,7 @@ def detect_version(root, package_dir, full_tree):
     if not versions:
         version = _version_from_code(os.path.dirname(package_dir))
         if version:
-            return version, 'nova.version'
+            return version
     if not versions:
         raise TargetError(
             f'cannot tell which nova version is at {package_dir} (no '
@@ -170,7 +169,7 @@ def detect_version(root, package_dir, full_tree):
             f'several nova versions are recorded next to {package_dir}: '
             f'{", ".join(sorted(versions))}; remove the stale metadata or '
             f'pass --nova-version')
-    return next(iter(versions.items()))
+    return next(iter(versions))
 
 
 def locate(nova_dir=None, version=None):
@@ -190,8 +189,6 @@ def locate(nova_dir=None, version=None):
         raise TargetError(
             f'{path} is neither a nova package directory nor a directory that '
             'contains one')
-    if version:
-        origin = '--nova-version'
-    else:
-        version, origin = detect_version(root, package_dir, full_tree)
-    return Target(root, package_dir, full_tree, version, origin)
+    if not version:
+        version = detect_version(root, package_dir, full_tree)
+    return Target(root, package_dir, full_tree, version)

@@ -61,8 +61,7 @@ class RealSdistTest(unittest.TestCase):
         trees = []
         for tree in sorted(glob.glob(os.path.join(PRISTINE, 'nova-*'))):
             try:
-                version = target.detect_version(tree, tree + '/nova',
-                                                 True)[0]
+                version = target.detect_version(tree, tree + '/nova', True)
                 target.series_for_version(version)
             except target.TargetError:
                 continue  # e.g. upstream 2025.x, kept for the comparison
