@@ -16,14 +16,38 @@ REQUIRED = exceptions.REQUIRED_MICROVERSION
 _REQUIRED_TUPLE = discover.normalize_version_number(REQUIRED)
 
 
+def _endpoint_data(compute):
+    try:
+        endpoint_data = compute.get_endpoint_data()
+    except (TypeError, ValueError) as exc:
+        # keystoneauth parsing the cloud's version document: a version
+        # such as "two.ninety-eight" is the cloud's data, not our bug.
+        raise exceptions.ImagePropertiesDiscoveryError(
+            "The compute API's version discovery announced a version that "
+            'cannot be read: %s' % exceptions.printable(exc)
+        ) from exc
+    # No status: discovery got no version document (an HTTP error, an HTML
+    # page) and keystoneauth fell back to the catalog URL.
+    if endpoint_data is None or endpoint_data.status is None:
+        raise exceptions.ImagePropertiesDiscoveryError(
+            "The compute API's version discovery did not answer with a "
+            'version document, so its microversions are unknown; server '
+            'image properties need microversion %s.' % REQUIRED
+        )
+    return endpoint_data
+
+
 def cloud_max_microversion(compute):
     """Return the cloud's highest compute microversion as a string or None.
 
     Uses keystoneauth's cached version discovery: the plain server commands
     discover the same document, so this costs no extra request.
+
+    :raises ImagePropertiesDiscoveryError: the discovery document could not
+        be fetched or read.
     """
-    endpoint_data = compute.get_endpoint_data()
-    if endpoint_data is None or not endpoint_data.max_microversion:
+    endpoint_data = _endpoint_data(compute)
+    if not endpoint_data.max_microversion:
         return None
     return discover.version_to_string(endpoint_data.max_microversion)
 

@@ -10,6 +10,7 @@ from openstack.compute.v2 import server as _server
 from openstack import format as _format
 from openstack import resource
 
+from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import microversion
 
@@ -40,7 +41,9 @@ class _EmbeddedImage(_format.Formatter):
     @classmethod
     def deserialize(cls, value):
         if isinstance(value, dict):
-            return ImageRef.existing(**value)
+            return ImageRef.existing(
+                **_sdk_internals.body_attrs(ImageRef, value)
+            )
         return None
 
 
@@ -57,6 +60,17 @@ class Server(_server.Server):
     #: The embedded image reference; ``None`` for a server booted from a
     #: volume.
     image = resource.Body('image', type=_EmbeddedImage)
+
+    @property
+    def is_unreachable(self):
+        """Whether this is the partial record of a server in a down cell.
+
+        Nova then knows only a few members of the server (status
+        ``UNKNOWN``, no ``image``): its image properties are unknown, which
+        is not the same as a server booted from a volume (``image`` is
+        ``None`` for both).
+        """
+        return is_partial_record(self._body)
 
     def embedded_image_properties(self):
         """Return the embedded image properties, validated.
@@ -79,6 +93,11 @@ ABSENT = object()
 PARTIAL_STATUS = 'UNKNOWN'
 
 
+def is_partial_record(server):
+    """Whether a raw server body is a down cell's partial record."""
+    return 'image' not in server and server.get('status') == PARTIAL_STATUS
+
+
 def properties_from_body(server_id, server, microversion=None):
     """Validate the raw body of one server; return its embedded properties.
 
@@ -88,13 +107,14 @@ def properties_from_body(server_id, server, microversion=None):
     :raises ImagePropertiesUnreachable: the body is the partial record of a
         server in a cell Nova cannot reach.
     """
+    shown = exceptions.printable(server_id)
     image = server.get('image', ABSENT)
     if image is ABSENT:
-        if server.get('status') == PARTIAL_STATUS:
+        if is_partial_record(server):
             raise exceptions.ImagePropertiesUnreachable(server_id)
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s without an "image" '
-            'member.' % server_id
+            'member.' % shown
         )
     if image == '':
         return None
@@ -102,7 +122,14 @@ def properties_from_body(server_id, server, microversion=None):
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s with a malformed "image" '
             'member (%s instead of an object).'
-            % (server_id, type(image).__name__)
+            % (shown, type(image).__name__)
+        )
+    image_id = image.get('id')
+    if not isinstance(image_id, str) or not image_id:
+        # Not a volume-booted server ("image": ""): a broken reference.
+        raise exceptions.ImagePropertiesProtocolError(
+            'The compute API returned server %s with an "image" object '
+            'that has no valid "id".' % shown
         )
     if 'properties' not in image:
         raise exceptions.ImagePropertiesMissing(server_id, microversion)
@@ -114,6 +141,6 @@ def properties_from_body(server_id, server, microversion=None):
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s with malformed '
             '"image.properties": expected an object of strings or nulls.'
-            % server_id
+            % shown
         )
     return dict(properties)
