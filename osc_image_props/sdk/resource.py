@@ -72,6 +72,16 @@ class Server(_server.Server):
         """
         return is_partial_record(self._body)
 
+    def flavor_disk(self):
+        """The root disk (GiB) of the embedded flavor, or None.
+
+        Read from the body as sent: ``server.flavor`` would build a
+        resource from untrusted members.
+        """
+        flavor = self._body.get('flavor')
+        disk = flavor.get('disk') if isinstance(flavor, dict) else None
+        return disk if isinstance(disk, int) else None
+
     def embedded_image_properties(self):
         """Return the embedded image properties, validated.
 
