@@ -28,14 +28,19 @@ def _as_resource(conn, raw, version):
     )
 
 
+# Answers to GET /servers/{id} after which openstacksdk's find() goes on
+# to look the value up as a name.
+_NOT_AN_ID = (404, 400, 403)
+
+
 def _server_by_id(compute, server_id, version):
-    """The raw body of ``GET /servers/{id}``, or None on 404."""
+    """The raw body of ``GET /servers/{id}``, or None if not found by ID."""
     path = '/servers/%s' % urllib.parse.quote(server_id, safe='')
     request = 'GET %s' % path
     response = compute.get(
         path, microversion=version, headers={'Accept': 'application/json'}
     )
-    if response.status_code == 404:
+    if response.status_code in _NOT_AN_ID:
         return None
     body = responses.json_object(response, 'compute', request)
     raw = responses.member(body, 'server', dict, 'compute', request)
@@ -127,6 +132,8 @@ def get_image_properties(conn, server):
         server booted from a volume.
     :raises ImagePropertiesMissing: the cloud claimed 2.98 but did not send
         the field.
+    :raises ImagePropertiesUnreachable: the server is in a cell the compute
+        API cannot reach now (Nova sent only a partial record).
     """
     found = find_server(conn, server)
     return found.embedded_image_properties()
@@ -139,6 +146,9 @@ def matches(properties, match):
         from a volume, which matches nothing but an empty ``match``).
     :param match: property name to the value it must have, or to ``None``
         when it only has to be present.
+
+    A null value (Nova 2025.1 sends them) never equals a value, not even
+    ``'None'`` or ``''``, but satisfies a presence condition.
     """
     if not match:
         return True
@@ -205,7 +215,7 @@ def _with_properties(conn, raws, version, client_filters, match):
             for name, value in client_filters.items()
         ):
             continue
-        if server.is_unreachable and match:
-            continue
+        # A partial record has properties None: only an empty match keeps
+        # it, as for a server booted from a volume.
         if matches(properties, match):
             yield server, properties
