@@ -84,7 +84,8 @@ def server_bodies(compute, microversion, query):
     Follows ``servers_links`` as ``conn.compute.servers()`` does (the same
     requests, including its last request with a marker when a ``limit``
     was given), but refuses a next link that leaves the compute endpoint or
-    returns to a page already fetched.
+    returns to a page already fetched, and stops at a page that brings no
+    server it had not sent before.
 
     :param compute: the compute proxy, e.g. ``conn.compute``.
     :param query: query parameters with their server-side names.
@@ -92,6 +93,7 @@ def server_bodies(compute, microversion, query):
     :raises ImagePropertiesProtocolError: a page is not a server list.
     """
     guard = _Guard(compute.get_endpoint() or '')
+    yielded = set()
     filters = {k: v for k, v in query.items() if k not in ('marker',)}
     limit = query.get('limit')
     url, params = DETAIL_PATH, dict(query)
@@ -105,6 +107,7 @@ def server_bodies(compute, microversion, query):
         body = responses.json_object(response, 'compute', request)
         servers = responses.member(body, 'servers', list, 'compute', request)
         marker = None
+        new = False
         for raw in servers:
             if not isinstance(raw, dict) or not isinstance(raw.get('id'), str):
                 raise exceptions.ImagePropertiesProtocolError(
@@ -112,9 +115,18 @@ def server_bodies(compute, microversion, query):
                     'an object with an "id".' % exceptions.printable(request)
                 )
             marker = raw['id']
+            new = new or marker not in yielded
+            yielded.add(marker)
             yield raw
         if not servers:
             return
+        if not new:
+            # Marker paging never repeats a server: links that differ only
+            # in decoration would otherwise evade the check on pages.
+            raise exceptions.ImagePropertiesPagingError(
+                'The compute API sent a page of servers it had already '
+                'sent; stopped paging.'
+            )
         href = _next_link(body)
         params = {k: v for k, v in filters.items() if k != 'limit'}
         if href is not None:

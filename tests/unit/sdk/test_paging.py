@@ -59,6 +59,18 @@ class TestPagingGuards(base.TestCase):
         self.assertRaises(sdk.ImagePropertiesPagingError, list, servers)
         self.assertEqual(2, len(self._detail_requests()))
 
+    def test_links_that_differ_only_in_decoration_stop(self):
+        self.cloud.add_server()
+        self._serve_pages(
+            lambda request: '%s/servers/detail?n=%d' % (
+                fakes.COMPUTE_URL, len(self._detail_requests())))
+        servers = sdk.list_image_properties(
+            self.connect(), match={'hw_machine_type': 'nothing-has-this'})
+        error = self.assertRaises(
+            sdk.ImagePropertiesPagingError, list, servers)
+        self.assertIn('already sent', str(error))
+        self.assertEqual(2, len(self._detail_requests()))
+
     def test_next_link_to_another_endpoint_is_not_followed(self):
         self.cloud.add_server()
         for href in (
