@@ -2,12 +2,23 @@
 
 We make the compute requests ourselves, so that each response is parsed and
 validated once, by us, and paging is guarded (see :mod:`pages`). The query
-parameters and the resource objects must still be exactly what
-``conn.compute.servers()`` would use; openstacksdk keeps both behind
-private names (``QueryParameters._validate``/``_transpose`` and
-``Resource._body_mapping``), the same in 4.0 (2024.2 pins) and the newest
-releases.
+parameters, the resource objects and the microversion must still be what
+``conn.compute.servers()`` would use; openstacksdk keeps them behind
+private names (``QueryParameters._validate``/``_transpose``,
+``Resource._body_mapping``, ``Server._max_microversion``), the same in 4.0
+(2024.2 pins) and the newest releases.
 """
+
+from openstack.compute.v2 import server as _server
+
+
+def stock_server_max_microversion():
+    """The highest compute microversion openstacksdk's Server speaks.
+
+    ``conn.compute.get_server()`` and ``servers()`` send the lower of this
+    and the cloud's maximum (2.96 in openstacksdk 4.0, 2.100 in 4.5+).
+    """
+    return _server.Server._max_microversion
 
 def server_query(resource_cls, base_path, params):
     """Split ``conn.compute.servers()`` keyword filters as openstacksdk does.

@@ -75,7 +75,11 @@ def _server_by_name(compute, name, version):
 
 
 def find_server(conn, server):
-    """Fetch one server at microversion 2.98.
+    """Fetch one server at microversion 2.98 or later.
+
+    The request goes out at the microversion ``conn.compute.get_server()``
+    would use, raised to 2.98 if lower: never lowered (see
+    :func:`~osc_image_props.sdk.microversion.server_request_microversion`).
 
     :param conn: an :class:`openstack.connection.Connection`.
     :param server: a server ID, a server name, or an
@@ -97,7 +101,7 @@ def find_server(conn, server):
     as names only.
     """
     compute = conn.compute
-    version = microversion.image_properties_microversion(compute)
+    version = microversion.server_request_microversion(compute)
     if isinstance(server, _sdk_resource.Resource):
         server = server.id
     if not server:
@@ -195,7 +199,7 @@ def list_image_properties(conn, match=None, **query):
     compute = conn.compute
     # Checked here, not on the first next(): a cloud that is too old should
     # fail where the caller asked, not where it starts iterating.
-    version = microversion.image_properties_microversion(compute)
+    version = microversion.server_request_microversion(compute)
     api_query, client_filters = _sdk_internals.server_query(
         resource.Server, pages.DETAIL_PATH, query
     )

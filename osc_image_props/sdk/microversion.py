@@ -10,6 +10,7 @@ the copy Nova uses.
 
 from keystoneauth1 import discover
 
+from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 
 REQUIRED = exceptions.REQUIRED_MICROVERSION
@@ -73,3 +74,28 @@ def image_properties_microversion(compute):
     ):
         raise exceptions.ImagePropertiesUnsupported(cloud_max)
     return explicit or REQUIRED
+
+
+def server_request_microversion(compute):
+    """The microversion of the SDK functions' server requests.
+
+    At least 2.98, and never lower than what ``conn.compute.get_server()``
+    sends on its own: on a cloud at 2.100 with openstacksdk 4.5 or later
+    that is 2.100, and the servers keep every field of it. A microversion
+    the user configured is sent as it is (see
+    :func:`image_properties_microversion`).
+
+    :raises: as :func:`image_properties_microversion`.
+    """
+    version = image_properties_microversion(compute)
+    if compute.default_microversion is not None:
+        return version
+    stock = min(
+        discover.normalize_version_number(
+            _sdk_internals.stock_server_max_microversion()
+        ),
+        discover.normalize_version_number(cloud_max_microversion(compute)),
+    )
+    return discover.version_to_string(
+        max(stock, discover.normalize_version_number(version))
+    )
