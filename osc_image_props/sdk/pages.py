@@ -120,6 +120,9 @@ def server_bodies(compute, microversion, query):
             yield raw
         if not servers:
             return
+        href = _next_link(body)
+        if href is None and not limit:
+            return
         if not new:
             # Marker paging never repeats a server: links that differ only
             # in decoration would otherwise evade the check on pages.
@@ -127,17 +130,15 @@ def server_bodies(compute, microversion, query):
                 'The compute API sent a page of servers it had already '
                 'sent; stopped paging.'
             )
-        href = _next_link(body)
         params = {k: v for k, v in filters.items() if k != 'limit'}
         if href is not None:
             href = urllib.parse.urljoin(response.url, href)
             parts = urllib.parse.urlsplit(href)
             params.update(urllib.parse.parse_qs(parts.query))
             url = urllib.parse.urlunsplit(parts._replace(query=''))
-        elif limit:
-            # openstacksdk asks once more after a full last page.
+        else:
+            # openstacksdk asks once more after a page without a next link
+            # when a limit was given.
             url = response.url.split('?', 1)[0]
             params.update(marker=marker, limit=limit)
-        else:
-            return
         guard.check(url, params)
