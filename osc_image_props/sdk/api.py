@@ -4,8 +4,6 @@ Every function takes an :class:`openstack.connection.Connection` and talks to
 the compute API only: the embedded copy is Nova's, not Glance's.
 """
 
-import urllib.parse
-
 from openstack import exceptions as sdk_exceptions
 from openstack import resource as _sdk_resource
 
@@ -15,9 +13,7 @@ from osc_image_props.sdk import microversion
 from osc_image_props.sdk import pages
 from osc_image_props.sdk import resource
 from osc_image_props.sdk import responses
-
-# Path segments that URL normalisation would resolve: never an ID.
-_DOT_SEGMENTS = ('.', '..')
+from osc_image_props.sdk import urls
 
 
 def _as_resource(conn, raw, version):
@@ -35,7 +31,10 @@ _NOT_AN_ID = (404, 400, 403)
 
 def _server_by_id(compute, server_id, version):
     """The raw body of ``GET /servers/{id}``, or None if not found by ID."""
-    path = '/servers/%s' % urllib.parse.quote(server_id, safe='')
+    quoted = urls.segment(server_id)
+    if quoted is None:
+        return None
+    path = '/servers/%s' % quoted
     request = 'GET %s' % path
     response = compute.get(
         path, microversion=version, headers={'Accept': 'application/json'}
@@ -108,9 +107,7 @@ def find_server(conn, server):
         raise sdk_exceptions.NotFoundException(
             'No server has an empty name or ID.'
         )
-    raw = None
-    if server not in _DOT_SEGMENTS:
-        raw = _server_by_id(compute, server, version)
+    raw = _server_by_id(compute, server, version)
     if raw is None:
         raw = _server_by_name(compute, server, version)
     return _as_resource(conn, raw, version)

@@ -8,12 +8,12 @@ image_property set``).
 """
 
 import dataclasses
-import urllib.parse
 
 from osc_image_props.sdk import api
 from osc_image_props.sdk import dialect as dialect_mod
 from osc_image_props.sdk import microversion
 from osc_image_props.sdk import responses
+from osc_image_props.sdk import urls
 
 CHANGED = 'changed'
 ONLY_EMBEDDED = 'only-embedded'
@@ -73,10 +73,10 @@ def _as_nova_stores(value):
 
 def _glance_image(conn, image_id):
     """The Glance v2 image body, or None if not visible."""
-    if image_id in ('.', '..'):
-        # URL normalisation would resolve it: it cannot name an image.
+    quoted = urls.segment(image_id)
+    if quoted is None:
         return None
-    path = '/images/%s' % urllib.parse.quote(image_id, safe='')
+    path = '/images/%s' % quoted
     response = conn.image.get(path, headers={'Accept': 'application/json'})
     if response.status_code == 404:
         return None
