@@ -35,8 +35,14 @@ def _page_key(url, params):
     return parts.path.rstrip('/'), tuple(sorted(set(query)))
 
 
-class _Guard:
-    """Accepts a next link only within the endpoint and only once."""
+class NextLinkGuard:
+    """Accepts a next link only within the endpoint and only once.
+
+    :param endpoint: the compute endpoint URL (``compute.get_endpoint()``).
+    Call :meth:`fetched` with the URL of every page received and
+    :meth:`check` before following a next link; ``check`` raises
+    :class:`ImagePropertiesPagingError`.
+    """
 
     def __init__(self, endpoint):
         self._origin, path = _origin_and_path(endpoint)
@@ -92,7 +98,7 @@ def server_bodies(compute, microversion, query):
     :raises ImagePropertiesPagingError: see above.
     :raises ImagePropertiesProtocolError: a page is not a server list.
     """
-    guard = _Guard(compute.get_endpoint() or '')
+    guard = NextLinkGuard(compute.get_endpoint() or '')
     yielded = set()
     filters = {k: v for k, v in query.items() if k not in ('marker',)}
     limit = query.get('limit')
