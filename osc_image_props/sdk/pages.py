@@ -49,10 +49,13 @@ class NextLinkGuard:
         self._prefix = path.rstrip('/') + '/'
         self._seen = set()
 
-    def fetched(self, url, params):
-        self._seen.add(_page_key(url, params))
+    def fetched(self, url, params=None):
+        """Record a page received from ``url`` (plus query ``params``)."""
+        self._seen.add(_page_key(url, params or {}))
 
-    def check(self, url, params):
+    def check(self, url, params=None):
+        """Refuse a next link outside the endpoint or to a page seen."""
+        params = params or {}
         origin, path = _origin_and_path(url)
         if origin != self._origin or not path.startswith(self._prefix):
             raise exceptions.ImagePropertiesPagingError(
@@ -109,7 +112,7 @@ def server_bodies(compute, microversion, query):
             url, params=dict(params), microversion=microversion,
             headers={'Accept': 'application/json'},
         )
-        guard.fetched(response.url, {})
+        guard.fetched(response.url)
         body = responses.json_object(response, 'compute', request)
         servers = responses.member(body, 'servers', list, 'compute', request)
         marker = None
