@@ -17,15 +17,23 @@ REQUIRED = exceptions.REQUIRED_MICROVERSION
 _REQUIRED_TUPLE = discover.normalize_version_number(REQUIRED)
 
 
+# What keystoneauth's discovery parser raises on a malformed version
+# document (a version such as "two.ninety-eight", members of the wrong
+# type, JSON nested too deeply to parse). Caught around that one call only.
+_MALFORMED_DISCOVERY = (
+    TypeError, ValueError, AttributeError, KeyError, IndexError,
+    RecursionError,
+)
+
+
 def _endpoint_data(compute):
     try:
         endpoint_data = compute.get_endpoint_data()
-    except (TypeError, ValueError) as exc:
-        # keystoneauth parsing the cloud's version document: a version
-        # such as "two.ninety-eight" is the cloud's data, not our bug.
+    except _MALFORMED_DISCOVERY as exc:
         raise exceptions.ImagePropertiesDiscoveryError(
-            "The compute API's version discovery announced a version that "
-            'cannot be read: %s' % exceptions.printable(exc)
+            "The compute API's version discovery answered with a document "
+            'that cannot be read (%s: %s).'
+            % (type(exc).__name__, exceptions.printable(exc))
         ) from exc
     # No status: discovery got no version document (an HTTP error, an HTML
     # page) and keystoneauth fell back to the catalog URL.
