@@ -8,6 +8,8 @@ field). We never fall back to Glance: Glance has the image as it is now, not
 the copy Nova uses.
 """
 
+import contextlib
+
 from keystoneauth1 import discover
 
 from osc_image_props.sdk import _sdk_internals
@@ -26,15 +28,26 @@ _MALFORMED_DISCOVERY = (
 )
 
 
-def _endpoint_data(compute):
+@contextlib.contextmanager
+def readable_discovery(service):
+    """Turn keystoneauth's failures on a malformed version document into
+    :class:`ImagePropertiesDiscoveryError`; wrap only discovery calls.
+
+    :param service: ``'compute'`` or ``'image'``, for the message.
+    """
     try:
-        endpoint_data = compute.get_endpoint_data()
+        yield
     except _MALFORMED_DISCOVERY as exc:
         raise exceptions.ImagePropertiesDiscoveryError(
-            "The compute API's version discovery answered with a document "
+            "The %s API's version discovery answered with a document "
             'that cannot be read (%s: %s).'
-            % (type(exc).__name__, exceptions.printable(exc))
+            % (service, type(exc).__name__, exceptions.printable(exc))
         ) from exc
+
+
+def _endpoint_data(compute):
+    with readable_discovery('compute'):
+        endpoint_data = compute.get_endpoint_data()
     # No status: discovery got no version document (an HTTP error, an HTML
     # page) and keystoneauth fell back to the catalog URL.
     if endpoint_data is None or endpoint_data.status is None:

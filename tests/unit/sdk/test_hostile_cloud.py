@@ -214,6 +214,17 @@ class TestVersionDiscovery(base.TestCase):
             self.assertIn('version discovery', str(error))
         self.assertEqual([], fakes.compute_requests(self.mocker))
 
+    def test_malformed_image_discovery_document(self):
+        server_id = self.cloud.add_server()
+        for document in (DEEP_JSON, '{"versions": [1]}',
+                         '{"versions": "x"}'):
+            self.mocker.get(re.compile(r'^http://image\.test/?$'),
+                            text=document)
+            error = self.assertRaises(
+                sdk.ImagePropertiesDiscoveryError,
+                sdk.image_properties_drift, self.connect(), server_id)
+            self.assertIn('image API', str(error))
+
     def test_discovery_error_is_not_no_microversions(self):
         for response in (
             {'status_code': 500, 'text': 'boom'},
