@@ -19,6 +19,18 @@ REQUIRED = exceptions.REQUIRED_MICROVERSION
 _REQUIRED_TUPLE = discover.normalize_version_number(REQUIRED)
 
 
+def client_max_microversion():
+    """The highest compute microversion our Server resource speaks.
+
+    openstacksdk's own Server maximum, raised to 2.98 if lower: a resource
+    of ours never negotiates less than the stock one.
+    """
+    stock = discover.normalize_version_number(
+        _sdk_internals.stock_server_max_microversion()
+    )
+    return discover.version_to_string(max(stock, _REQUIRED_TUPLE))
+
+
 # What keystoneauth's discovery parser raises on a malformed version
 # document (a version such as "two.ninety-eight", members of the wrong
 # type, JSON nested too deeply to parse). Caught around that one call only.
@@ -111,12 +123,9 @@ def server_request_microversion(compute):
     version = image_properties_microversion(compute)
     if compute.default_microversion is not None:
         return version
-    stock = min(
-        discover.normalize_version_number(
-            _sdk_internals.stock_server_max_microversion()
-        ),
+    # The cloud is at 2.98 or later here, so the lower of the two maxima
+    # is too.
+    return discover.version_to_string(min(
+        discover.normalize_version_number(client_max_microversion()),
         discover.normalize_version_number(cloud_max_microversion(compute)),
-    )
-    return discover.version_to_string(
-        max(stock, discover.normalize_version_number(version))
-    )
+    ))
