@@ -13,8 +13,10 @@ from osc_image_props.sdk.api import matches
 from osc_image_props.sdk.drift import ImagePropertiesDrift
 from osc_image_props.sdk.drift import image_properties_drift
 from osc_image_props.sdk.drift import PropertyDrift
+from osc_image_props.sdk.exceptions import ImagePropertiesDiscoveryError
 from osc_image_props.sdk.exceptions import ImagePropertiesError
 from osc_image_props.sdk.exceptions import ImagePropertiesMissing
+from osc_image_props.sdk.exceptions import ImagePropertiesPagingError
 from osc_image_props.sdk.exceptions import ImagePropertiesProtocolError
 from osc_image_props.sdk.exceptions import ImagePropertiesUnreachable
 from osc_image_props.sdk.exceptions import ImagePropertiesUnsupported
@@ -23,8 +25,10 @@ from osc_image_props.sdk.resource import ImageRef
 from osc_image_props.sdk.resource import Server
 
 __all__ = [
+    'ImagePropertiesDiscoveryError',
     'ImagePropertiesError',
     'ImagePropertiesMissing',
+    'ImagePropertiesPagingError',
     'ImagePropertiesProtocolError',
     'ImagePropertiesUnreachable',
     'ImagePropertiesUnsupported',

@@ -4,31 +4,81 @@ Every function takes an :class:`openstack.connection.Connection` and talks to
 the compute API only: the embedded copy is Nova's, not Glance's.
 """
 
-import contextlib
-
+from openstack import exceptions as sdk_exceptions
 from openstack import resource as _sdk_resource
 
+from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import microversion
+from osc_image_props.sdk import pages
 from osc_image_props.sdk import resource
+from osc_image_props.sdk import responses
+from osc_image_props.sdk import urls
 
-_DETAIL_PATH = '/servers/detail'
+
+def _as_resource(conn, raw, version):
+    return resource.Server.existing(
+        microversion=version,
+        connection=conn,
+        **_sdk_internals.body_attrs(resource.Server, raw),
+    )
 
 
-@contextlib.contextmanager
-def _malformed_responses_as_protocol_errors():
-    # openstacksdk lets JSON and shape errors of a response escape as
-    # ValueError/TypeError/KeyError; to a caller they are a broken cloud.
-    try:
-        yield
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+# Answers to GET /servers/{id} after which openstacksdk's find() goes on
+# to look the value up as a name.
+_NOT_AN_ID = (404, 400, 403)
+
+
+def _server_by_id(compute, server_id, version):
+    """The raw body of ``GET /servers/{id}``, or None if not found by ID."""
+    quoted = urls.segment(server_id)
+    if quoted is None:
+        return None
+    path = '/servers/%s' % quoted
+    request = 'GET %s' % path
+    response = compute.get(
+        path, microversion=version, headers={'Accept': 'application/json'}
+    )
+    if response.status_code in _NOT_AN_ID:
+        return None
+    body = responses.json_object(response, 'compute', request)
+    raw = responses.member(body, 'server', dict, 'compute', request)
+    found = raw.get('id')
+    if not isinstance(found, str) or found.lower() != server_id.lower():
         raise exceptions.ImagePropertiesProtocolError(
-            'The compute API returned a malformed response: %s' % exc
-        ) from exc
+            'The compute API answered %s with a different server (%s).'
+            % (exceptions.printable(request), exceptions.printable(found))
+        )
+    return raw
+
+
+def _server_by_name(compute, name, version):
+    """The one raw server whose name or ID is ``name``, as find does."""
+    query, _ = _sdk_internals.server_query(
+        resource.Server, pages.DETAIL_PATH, {'name': name}
+    )
+    found = [
+        raw for raw in pages.server_bodies(compute, version, query)
+        if raw.get('name') == name or raw['id'] == name
+    ]
+    if not found:
+        raise sdk_exceptions.NotFoundException(
+            'No Server found for %s' % exceptions.printable(name)
+        )
+    if len(found) > 1:
+        raise sdk_exceptions.DuplicateResource(
+            'More than one Server exists with the name %s.'
+            % exceptions.printable(name)
+        )
+    return found[0]
 
 
 def find_server(conn, server):
-    """Fetch one server at microversion 2.98.
+    """Fetch one server at microversion 2.98 or later.
+
+    The request goes out at the microversion ``conn.compute.get_server()``
+    would use, raised to 2.98 if lower: never lowered (see
+    :func:`~osc_image_props.sdk.microversion.server_request_microversion`).
 
     :param conn: an :class:`openstack.connection.Connection`.
     :param server: a server ID, a server name, or an
@@ -36,27 +86,31 @@ def find_server(conn, server):
         ``conn.compute.find_server(name, ignore_missing=False)`` does.
     :returns: an :class:`osc_image_props.sdk.resource.Server`.
     :raises openstack.exceptions.NotFoundException: no such server visible
-        to the caller.
+        to the caller (also for an empty name).
     :raises openstack.exceptions.DuplicateResource: the name is ambiguous.
     :raises ImagePropertiesUnsupported: the cloud is older than 2.98.
     :raises ImagePropertiesVersionConflict: a lower microversion was
         configured explicitly.
+    :raises ImagePropertiesProtocolError: the compute API answered with
+        something that is not a server (not JSON, HTML, another server).
 
     An ID costs one ``GET /servers/{id}``; a name costs what
     ``find_server`` costs (the ID lookup, then one filtered detail list).
+    IDs and names are quoted into the URL; ``.`` and ``..`` are looked up
+    as names only.
     """
     compute = conn.compute
-    version = microversion.image_properties_microversion(compute)
+    version = microversion.server_request_microversion(compute)
     if isinstance(server, _sdk_resource.Resource):
         server = server.id
-    with _malformed_responses_as_protocol_errors():
-        return resource.Server.find(
-            compute,
-            server,
-            ignore_missing=False,
-            list_base_path=_DETAIL_PATH,
-            microversion=version,
+    if not server:
+        raise sdk_exceptions.NotFoundException(
+            'No server has an empty name or ID.'
         )
+    raw = _server_by_id(compute, server, version)
+    if raw is None:
+        raw = _server_by_name(compute, server, version)
+    return _as_resource(conn, raw, version)
 
 
 def get_image_properties(conn, server):
@@ -79,6 +133,8 @@ def get_image_properties(conn, server):
         server booted from a volume.
     :raises ImagePropertiesMissing: the cloud claimed 2.98 but did not send
         the field.
+    :raises ImagePropertiesUnreachable: the server is in a cell the compute
+        API cannot reach now (Nova sent only a partial record).
     """
     found = find_server(conn, server)
     return found.embedded_image_properties()
@@ -91,6 +147,9 @@ def matches(properties, match):
         from a volume, which matches nothing but an empty ``match``).
     :param match: property name to the value it must have, or to ``None``
         when it only has to be present.
+
+    A null value (Nova 2025.1 sends them) never equals a value, not even
+    ``'None'`` or ``''``, but satisfies a presence condition.
     """
     if not match:
         return True
@@ -109,7 +168,10 @@ def list_image_properties(conn, match=None, **query):
     Example::
 
         for server, props in sdk.list_image_properties(conn, status='ACTIVE'):
-            print(server.name, props)
+            if server.is_unreachable:
+                print(server.id, 'cell unreachable')
+            else:
+                print(server.name, props)
 
         # Every server still on the pc machine type, with a vTPM of any kind
         legacy = sdk.list_image_properties(
@@ -119,25 +181,42 @@ def list_image_properties(conn, match=None, **query):
     :param conn: an :class:`openstack.connection.Connection`.
     :param match: keep only servers whose embedded properties satisfy it
         (see :func:`matches`). Nova cannot filter on embedded properties, so
-        this runs on the client over the whole detail list.
+        this runs on the client over the whole detail list. Servers of an
+        unreachable cell never satisfy a non-empty ``match``.
     :param query: the filters of ``conn.compute.servers()``
         (``all_projects``, ``name``, ``status``, ``image``, ``limit``, ...).
     :returns: an iterator over ``GET /servers/detail`` at 2.98, following
-        pagination; ``properties`` is as in :func:`get_image_properties`.
+        pagination; ``properties`` is as in :func:`get_image_properties`,
+        and ``None`` also for the partial record of a server in a cell the
+        compute API cannot reach (``server.is_unreachable`` is then True).
+    :raises ImagePropertiesPagingError: a next page link leads outside the
+        compute endpoint or back to a page already fetched (nothing is
+        requested from it).
     """
     compute = conn.compute
     # Checked here, not on the first next(): a cloud that is too old should
     # fail where the caller asked, not where it starts iterating.
-    version = microversion.image_properties_microversion(compute)
-    servers = resource.Server.list(
-        compute, base_path=_DETAIL_PATH, microversion=version, **query
+    version = microversion.server_request_microversion(compute)
+    api_query, client_filters = _sdk_internals.server_query(
+        resource.Server, pages.DETAIL_PATH, query
     )
-    return _with_properties(servers, match)
+    raws = pages.server_bodies(compute, version, api_query)
+    return _with_properties(conn, raws, version, client_filters, match)
 
 
-def _with_properties(servers, match):
-    with _malformed_responses_as_protocol_errors():
-        for server in servers:
-            properties = server.embedded_image_properties()
-            if matches(properties, match):
-                yield server, properties
+def _with_properties(conn, raws, version, client_filters, match):
+    for raw in raws:
+        try:
+            properties = resource.properties_from_body(raw['id'], raw, version)
+        except exceptions.ImagePropertiesUnreachable:
+            properties = None
+        server = _as_resource(conn, raw, version)
+        if any(
+            getattr(server, name, None) != value
+            for name, value in client_filters.items()
+        ):
+            continue
+        # A partial record has properties None: only an empty match keeps
+        # it, as for a server booted from a volume.
+        if matches(properties, match):
+            yield server, properties

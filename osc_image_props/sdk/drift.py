@@ -1,18 +1,19 @@
 """Drift: a server's embedded image properties against its image in Glance.
 
 Nova keeps the copy it took at boot or rebuild; Glance has the image as it
-is now. Comparing the two, for the names Nova keeps, shows what changed since
-(an image owner edited the image, or an operator edited the server's copy
-with ``nova-manage image_property set``).
+is now. Comparing the two, for the names this cloud's Nova shows (see
+:mod:`dialect`), shows what changed since (an image owner edited the image,
+or an operator edited the server's copy with ``nova-manage
+image_property set``).
 """
 
 import dataclasses
 
-from openstack import exceptions as sdk_exceptions
-
 from osc_image_props.sdk import api
-from osc_image_props.sdk import exceptions
-from osc_image_props.sdk import standard_properties
+from osc_image_props.sdk import dialect as dialect_mod
+from osc_image_props.sdk import microversion
+from osc_image_props.sdk import responses
+from osc_image_props.sdk import urls
 
 CHANGED = 'changed'
 ONLY_EMBEDDED = 'only-embedded'
@@ -28,9 +29,11 @@ class PropertyDrift:
     """One property name, as embedded and as in Glance."""
 
     name: str
-    #: The value Nova keeps for the server, or None.
+    #: The value Nova keeps for the server; None when it keeps none
+    #: (``only-glance``) or keeps a null.
     embedded: object
-    #: The value of the image in Glance now, or None.
+    #: The value of the image in Glance now; None when it has none
+    #: (``only-embedded``).
     glance: object
     #: ``changed``, ``only-embedded``, ``only-glance`` or ``unchanged``.
     state: str
@@ -68,47 +71,38 @@ def _as_nova_stores(value):
     return encoded.decode('utf-8', errors='ignore')
 
 
-def _glance_properties(conn, image_id):
-    """Kept properties of the image in Glance, or None if not visible."""
-    response = conn.image.get('/images/%s' % image_id)
+def _glance_image(conn, image_id):
+    """The Glance v2 image body, or None if not visible."""
+    quoted = urls.segment(image_id)
+    if quoted is None:
+        return None
+    path = '/images/%s' % quoted
+    with microversion.readable_discovery('image'):
+        image_api = conn.image
+        image_api.get_endpoint()  # discovery, cached for the request
+    response = image_api.get(path, headers={'Accept': 'application/json'})
     if response.status_code == 404:
         return None
-    sdk_exceptions.raise_from_response(response)
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise exceptions.ImagePropertiesProtocolError(
-            'The image API returned a malformed response for image %s.'
-            % image_id
-        ) from exc
-    if not isinstance(body, dict):
-        raise exceptions.ImagePropertiesProtocolError(
-            'The image API returned a malformed response for image %s.'
-            % image_id
-        )
-    return {
-        name: value
-        for name, value in body.items()
-        if name in standard_properties.KEPT_PROPERTY_NAMES
-        and value is not None
-    }
+    return responses.json_object(response, 'image', 'GET %s' % path)
 
 
 def compare(embedded, glance):
     """Compare two property dicts; return a sorted tuple of PropertyDrift.
 
-    A Glance value longer than Nova keeps counts as unchanged when Nova's
-    copy is its first 255 bytes.
+    A name counts as present when its key is, whatever its value: a null
+    that Nova keeps (2025.1) never equals a Glance value. A Glance value
+    longer than Nova keeps counts as unchanged when Nova's copy is its
+    first 255 bytes.
     """
     rows = []
     for name in sorted(set(embedded) | set(glance)):
         mine = embedded.get(name)
         theirs = glance.get(name)
-        if theirs is None:
+        if name not in glance:
             state = ONLY_EMBEDDED
-        elif mine is None:
+        elif name not in embedded:
             state = ONLY_GLANCE
-        elif mine == _as_nova_stores(theirs):
+        elif mine is not None and mine == _as_nova_stores(theirs):
             state = UNCHANGED
         else:
             state = CHANGED
@@ -132,16 +126,26 @@ def image_properties_drift(conn, server):
     :param server: a server ID, name or Server resource.
     :returns: an :class:`ImagePropertiesDrift`. A server booted from a
         volume gives ``image_id=None`` and no properties.
+    :raises ImagePropertiesUnreachable: the server is in a cell the
+        compute API cannot reach.
     """
     found = api.find_server(conn, server)
     embedded = found.embedded_image_properties()
     if embedded is None:
         return ImagePropertiesDrift(found, None, False, ())
-    image_id = found.image.id
-    glance = _glance_properties(conn, image_id)
+    image_id = found.image.id  # validated with the properties
+    image = _glance_image(conn, image_id)
+    glance = {}
+    if image is not None:
+        spoken = dialect_mod.detect(
+            microversion.cloud_max_microversion(conn.compute), embedded
+        )
+        glance = dialect_mod.glance_side(
+            spoken, image, embedded, found.flavor_disk()
+        )
     return ImagePropertiesDrift(
         server=found,
         image_id=image_id,
-        image_found=glance is not None,
-        properties=compare(embedded, glance or {}),
+        image_found=image is not None,
+        properties=compare(embedded, glance),
     )

@@ -4,9 +4,29 @@ All of them are :class:`openstack.exceptions.SDKException`, so scripts that
 already handle SDK errors keep working.
 """
 
+import unicodedata
+
 from openstack import exceptions as sdk_exceptions
 
 REQUIRED_MICROVERSION = '2.98'
+
+
+def printable(text, limit=200):
+    """Untrusted text for a message: escaped, one line, at most ``limit``.
+
+    Control, C1, bidi and other invisible characters become ``\\x..`` or
+    ``\\u....`` escapes, so a cloud cannot paint or rewrite the terminal
+    that shows our error.
+    """
+    text = str(text)
+    cut = len(text) > limit
+    out = []
+    for char in text[:limit]:
+        if char.isprintable() and unicodedata.category(char) != 'Cf':
+            out.append(char)
+        else:
+            out.append(char.encode('unicode_escape').decode('ascii'))
+    return ''.join(out) + ('...' if cut else '')
 
 
 class ImagePropertiesError(sdk_exceptions.SDKException):
@@ -58,6 +78,22 @@ class ImagePropertiesProtocolError(ImagePropertiesError):
     """The compute API answered with a body that breaks the 2.98 contract."""
 
 
+class ImagePropertiesDiscoveryError(ImagePropertiesProtocolError):
+    """The compute API's version discovery failed or was unreadable.
+
+    Its microversions are then unknown: this is not "the cloud announces no
+    microversions" (:class:`ImagePropertiesUnsupported`).
+    """
+
+
+class ImagePropertiesPagingError(ImagePropertiesProtocolError):
+    """A next page link led outside the compute endpoint, or back.
+
+    Nothing is requested from such a link: it could loop forever, or carry
+    the user's token to another host, port or API.
+    """
+
+
 class ImagePropertiesMissing(ImagePropertiesProtocolError):
     """A 2.98 response lacks ``image.properties`` for an image-booted server.
 
@@ -72,7 +108,7 @@ class ImagePropertiesMissing(ImagePropertiesProtocolError):
         super().__init__(
             'The compute API answered microversion %s for server %s without '
             '"image.properties"; the cloud does not implement microversion '
-            '2.98 correctly.' % (microversion, server_id)
+            '2.98 correctly.' % (printable(microversion), printable(server_id))
         )
 
 
@@ -90,5 +126,5 @@ class ImagePropertiesUnreachable(ImagePropertiesError):
         super().__init__(
             'Server %s is in a cell that the compute API cannot reach now '
             '(status UNKNOWN); its image properties are unknown until the '
-            'cell is back.' % server_id
+            'cell is back.' % printable(server_id)
         )

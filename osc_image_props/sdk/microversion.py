@@ -8,12 +8,67 @@ field). We never fall back to Glance: Glance has the image as it is now, not
 the copy Nova uses.
 """
 
+import contextlib
+
 from keystoneauth1 import discover
 
+from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 
 REQUIRED = exceptions.REQUIRED_MICROVERSION
 _REQUIRED_TUPLE = discover.normalize_version_number(REQUIRED)
+
+
+def client_max_microversion():
+    """The highest compute microversion our Server resource speaks.
+
+    openstacksdk's own Server maximum, raised to 2.98 if lower: a resource
+    of ours never negotiates less than the stock one.
+    """
+    stock = discover.normalize_version_number(
+        _sdk_internals.stock_server_max_microversion()
+    )
+    return discover.version_to_string(max(stock, _REQUIRED_TUPLE))
+
+
+# What keystoneauth's discovery parser raises on a malformed version
+# document (a version such as "two.ninety-eight", members of the wrong
+# type, JSON nested too deeply to parse). Caught around that one call only.
+_MALFORMED_DISCOVERY = (
+    TypeError, ValueError, AttributeError, KeyError, IndexError,
+    RecursionError,
+)
+
+
+@contextlib.contextmanager
+def readable_discovery(service):
+    """Turn keystoneauth's failures on a malformed version document into
+    :class:`ImagePropertiesDiscoveryError`; wrap only discovery calls.
+
+    :param service: ``'compute'`` or ``'image'``, for the message.
+    """
+    try:
+        yield
+    except _MALFORMED_DISCOVERY as exc:
+        raise exceptions.ImagePropertiesDiscoveryError(
+            "The %s API's version discovery answered with a document "
+            'that cannot be read (%s: %s).'
+            % (service, type(exc).__name__, exceptions.printable(exc))
+        ) from exc
+
+
+def _endpoint_data(compute):
+    with readable_discovery('compute'):
+        endpoint_data = compute.get_endpoint_data()
+    # No status: discovery got no version document (an HTTP error, an HTML
+    # page) and keystoneauth fell back to the catalog URL.
+    if endpoint_data is None or endpoint_data.status is None:
+        raise exceptions.ImagePropertiesDiscoveryError(
+            "The compute API's version discovery did not answer with a "
+            'version document, so its microversions are unknown; server '
+            'image properties need microversion %s.' % REQUIRED
+        )
+    return endpoint_data
 
 
 def cloud_max_microversion(compute):
@@ -21,9 +76,12 @@ def cloud_max_microversion(compute):
 
     Uses keystoneauth's cached version discovery: the plain server commands
     discover the same document, so this costs no extra request.
+
+    :raises ImagePropertiesDiscoveryError: the discovery document could not
+        be fetched or read.
     """
-    endpoint_data = compute.get_endpoint_data()
-    if endpoint_data is None or not endpoint_data.max_microversion:
+    endpoint_data = _endpoint_data(compute)
+    if not endpoint_data.max_microversion:
         return None
     return discover.version_to_string(endpoint_data.max_microversion)
 
@@ -49,3 +107,25 @@ def image_properties_microversion(compute):
     ):
         raise exceptions.ImagePropertiesUnsupported(cloud_max)
     return explicit or REQUIRED
+
+
+def server_request_microversion(compute):
+    """The microversion of the SDK functions' server requests.
+
+    At least 2.98, and never lower than what ``conn.compute.get_server()``
+    sends on its own: on a cloud at 2.100 with openstacksdk 4.5 or later
+    that is 2.100, and the servers keep every field of it. A microversion
+    the user configured is sent as it is (see
+    :func:`image_properties_microversion`).
+
+    :raises: as :func:`image_properties_microversion`.
+    """
+    version = image_properties_microversion(compute)
+    if compute.default_microversion is not None:
+        return version
+    # The cloud is at 2.98 or later here, so the lower of the two maxima
+    # is too.
+    return discover.version_to_string(min(
+        discover.normalize_version_number(client_max_microversion()),
+        discover.normalize_version_number(cloud_max_microversion(compute)),
+    ))

@@ -10,6 +10,7 @@ from openstack.compute.v2 import server as _server
 from openstack import format as _format
 from openstack import resource
 
+from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import microversion
 
@@ -40,23 +41,47 @@ class _EmbeddedImage(_format.Formatter):
     @classmethod
     def deserialize(cls, value):
         if isinstance(value, dict):
-            return ImageRef.existing(**value)
+            return ImageRef.existing(
+                **_sdk_internals.body_attrs(ImageRef, value)
+            )
         return None
 
 
 class Server(_server.Server):
     """A compute server whose ``image`` is an :class:`ImageRef`.
 
-    Requests for this resource negotiate up to microversion 2.98, so the
-    embedded image properties are part of ``GET /servers/{id}`` and
-    ``GET /servers/detail``.
+    Requests for this resource negotiate up to openstacksdk's own Server
+    maximum or 2.98, whichever is higher, so the embedded image properties
+    are part of ``GET /servers/{id}`` and ``GET /servers/detail`` and
+    nothing the stock resource would get is lost.
     """
 
-    _max_microversion = microversion.REQUIRED
+    _max_microversion = microversion.client_max_microversion()
 
     #: The embedded image reference; ``None`` for a server booted from a
     #: volume.
     image = resource.Body('image', type=_EmbeddedImage)
+
+    @property
+    def is_unreachable(self):
+        """Whether this is the partial record of a server in a down cell.
+
+        Nova then knows only a few members of the server (status
+        ``UNKNOWN``, no ``image``): its image properties are unknown, which
+        is not the same as a server booted from a volume (``image`` is
+        ``None`` for both).
+        """
+        return is_partial_record(self._body)
+
+    def flavor_disk(self):
+        """The root disk (GiB) of the embedded flavor, or None.
+
+        Read from the body as sent: ``server.flavor`` would build a
+        resource from untrusted members.
+        """
+        flavor = self._body.get('flavor')
+        disk = flavor.get('disk') if isinstance(flavor, dict) else None
+        return disk if isinstance(disk, int) else None
 
     def embedded_image_properties(self):
         """Return the embedded image properties, validated.
@@ -79,6 +104,11 @@ ABSENT = object()
 PARTIAL_STATUS = 'UNKNOWN'
 
 
+def is_partial_record(server):
+    """Whether a raw server body is a down cell's partial record."""
+    return 'image' not in server and server.get('status') == PARTIAL_STATUS
+
+
 def properties_from_body(server_id, server, microversion=None):
     """Validate the raw body of one server; return its embedded properties.
 
@@ -88,13 +118,14 @@ def properties_from_body(server_id, server, microversion=None):
     :raises ImagePropertiesUnreachable: the body is the partial record of a
         server in a cell Nova cannot reach.
     """
+    shown = exceptions.printable(server_id)
     image = server.get('image', ABSENT)
     if image is ABSENT:
-        if server.get('status') == PARTIAL_STATUS:
+        if is_partial_record(server):
             raise exceptions.ImagePropertiesUnreachable(server_id)
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s without an "image" '
-            'member.' % server_id
+            'member.' % shown
         )
     if image == '':
         return None
@@ -102,7 +133,14 @@ def properties_from_body(server_id, server, microversion=None):
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s with a malformed "image" '
             'member (%s instead of an object).'
-            % (server_id, type(image).__name__)
+            % (shown, type(image).__name__)
+        )
+    image_id = image.get('id')
+    if not isinstance(image_id, str) or not image_id:
+        # Not a volume-booted server ("image": ""): a broken reference.
+        raise exceptions.ImagePropertiesProtocolError(
+            'The compute API returned server %s with an "image" object '
+            'that has no valid "id".' % shown
         )
     if 'properties' not in image:
         raise exceptions.ImagePropertiesMissing(server_id, microversion)
@@ -114,6 +152,6 @@ def properties_from_body(server_id, server, microversion=None):
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s with malformed '
             '"image.properties": expected an object of strings or nulls.'
-            % server_id
+            % shown
         )
     return dict(properties)

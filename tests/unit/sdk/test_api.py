@@ -1,5 +1,6 @@
 """The SDK functions through openstacksdk/keystoneauth against a fake cloud."""
 
+from openstack.compute.v2 import server as stock_server
 from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import sdk
@@ -13,6 +14,14 @@ def _microversions(mocker):
         for r in mocker.request_history
         if r.hostname == 'compute.test' and '/servers' in r.path
     ]
+
+
+def _raised_to_2_98(header):
+    """A stock request's microversion header, raised to 2.98 if lower."""
+    version = header.split()[1]
+    if int(version.split('.')[1]) < 98:
+        version = '2.98'
+    return 'compute %s' % version
 
 
 class TestGetImageProperties(base.TestCase):
@@ -120,11 +129,44 @@ class TestGetImageProperties(base.TestCase):
 
 class TestMicroversionRules(base.TestCase):
 
-    def test_newer_cloud_still_gets_2_98(self):
+    def test_never_lower_than_the_stock_sdk_only_raised_to_2_98(self):
+        for cloud_max in ('2.98', '2.100', '2.104'):
+            self.cloud.max_version = cloud_max
+            server_id = self.cloud.add_server()
+            conn = self.connect()
+            conn.compute.get_server(server_id)
+            list(conn.compute.servers())
+            stock = _microversions(self.mocker)
+            self.mocker.reset_mock()
+            expected = [_raised_to_2_98(header) for header in stock]
+            sdk.get_image_properties(conn, server_id)
+            list(sdk.list_image_properties(conn))
+            self.assertEqual(expected, _microversions(self.mocker), cloud_max)
+            self.mocker.reset_mock()
+
+    def test_server_resource_negotiates_no_lower_than_the_stock_one(self):
+        self.cloud.max_version = '2.104'
+        server_id = self.cloud.add_server()
+        conn = self.connect()
+        conn.compute.get_server(server_id)
+        stock = _microversions(self.mocker)
+        self.mocker.reset_mock()
+        server = sdk.Server.existing(id=server_id).fetch(conn.compute)
+        self.assertEqual(
+            [_raised_to_2_98(h) for h in stock], _microversions(self.mocker))
+        self.assertEqual(fakes.PROPERTIES, server.embedded_image_properties())
+
+    def test_newest_sdk_keeps_2_100_on_a_2_100_cloud(self):
+        # openstacksdk 4.5 and later speak 2.100; 4.0 stops at 2.96.
         self.cloud.max_version = '2.100'
         server_id = self.cloud.add_server()
         sdk.get_image_properties(self.connect(), server_id)
-        self.assertEqual(['compute 2.98'], _microversions(self.mocker))
+        expected = (
+            '2.100' if stock_server.Server._max_microversion == '2.100'
+            else '2.98'
+        )
+        self.assertEqual(
+            ['compute %s' % expected], _microversions(self.mocker))
 
     def test_old_cloud_is_unsupported(self):
         self.cloud.max_version = '2.96'
