@@ -124,3 +124,23 @@ class TestParsedOnce(test_hooks.HookTestCase):
                                '--image-properties'))
 
 
+
+
+class TestOnePath(test_hooks.HookTestCase):
+
+    def test_hook_failure_is_one_line_and_debug_has_the_traceback(self):
+        del self.cloud.servers[self.other]['image']['properties']
+        status, out, err = self.run_cli('server', 'list',
+                                        '--image-properties')
+        self.assertOneLineError(status, out, err, self.other)
+        status, out, err = self.run_cli('--debug', 'server', 'list',
+                                        '--image-properties')
+        self.assertEqual(1, status)
+        self.assertIn('Traceback', err)
+        self.assertIn('ImagePropertiesMissing', err)
+
+    def test_bad_key_list_is_one_line_and_escaped(self):
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-property', '=\x1b[2J')
+        line = self.assertOneLineError(status, out, err, 'property name')
+        self.assertNotIn('\x1b', line)
