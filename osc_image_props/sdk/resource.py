@@ -105,8 +105,16 @@ PARTIAL_STATUS = 'UNKNOWN'
 
 
 def is_partial_record(server):
-    """Whether a raw server body is a down cell's partial record."""
-    return 'image' not in server and server.get('status') == PARTIAL_STATUS
+    """Whether a raw server body is a down cell's partial record.
+
+    Listed, such a server has no ``image`` member; shown alone, its image
+    reference comes from the API database and has no ``properties``.
+    """
+    if server.get('status') != PARTIAL_STATUS:
+        return False
+    image = server.get('image', ABSENT)
+    return image is ABSENT or (
+        isinstance(image, dict) and 'properties' not in image)
 
 
 def properties_from_body(server_id, server, microversion=None):
@@ -119,10 +127,10 @@ def properties_from_body(server_id, server, microversion=None):
         server in a cell Nova cannot reach.
     """
     shown = exceptions.printable(server_id)
+    if is_partial_record(server):
+        raise exceptions.ImagePropertiesUnreachable(server_id)
     image = server.get('image', ABSENT)
     if image is ABSENT:
-        if is_partial_record(server):
-            raise exceptions.ImagePropertiesUnreachable(server_id)
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API returned server %s without an "image" '
             'member.' % shown

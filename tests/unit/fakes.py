@@ -84,6 +84,8 @@ class FakeCloud:
         self.mocker = mocker
         self.max_version = max_version
         self.servers = {}  # id -> body as Nova 2.98 would render it
+        # id -> what GET /servers/{id} adds to a down cell's partial record
+        self.partial_show_members = {}
         self.images = {IMAGE_ID: self.image_body(IMAGE_ID, PROPERTIES)}
         self._register_identity()
         self._register_compute()
@@ -153,9 +155,28 @@ class FakeCloud:
         """A server of a cell Nova cannot reach: the partial record.
 
         Nova (2.69 and later) lists such a server with only these members
-        and status ``UNKNOWN``; there is no ``image`` member.
+        and status ``UNKNOWN``; there is no ``image`` member. Shown alone
+        (``GET /servers/{id}``) it also carries the image reference without
+        properties, the flavor and a few more members.
         """
         server_id = server_id or str(uuid.uuid4())
+        self.partial_show_members[server_id] = {
+            'image': {
+                'id': IMAGE_ID,
+                'links': [{
+                    'rel': 'bookmark',
+                    'href': 'http://compute.test/images/%s' % IMAGE_ID,
+                }],
+            },
+            'flavor': {
+                'vcpus': 1, 'ram': 512, 'disk': 1, 'ephemeral': 0,
+                'swap': 0, 'original_name': 'm1.tiny', 'extra_specs': {},
+            },
+            'user_id': USER_ID,
+            'OS-EXT-AZ:availability_zone': 'UNKNOWN',
+            'OS-EXT-STS:power_state': 0,
+            'server_groups': [],
+        }
         self.servers[server_id] = {
             'id': server_id,
             'status': 'UNKNOWN',
@@ -304,7 +325,9 @@ class FakeCloud:
                 'code': 404,
                 'message': 'Instance %s could not be found.' % server_id,
             }}
-        return {'server': self.render(server_id, version)}
+        body = self.render(server_id, version)
+        body.update(copy.deepcopy(self.partial_show_members.get(server_id, {})))
+        return {'server': body}
 
     def _list_servers(self, request, context):
         version, error = self._negotiate(request, context)
