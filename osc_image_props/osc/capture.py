@@ -119,8 +119,10 @@ class ServerCapture:
             return
         try:
             body = response.json()
-        except ValueError:
-            return  # the command itself reports an unreadable body
+        except (ValueError, RecursionError):
+            # Not JSON, or nested deeper than Python's stack: the command
+            # itself reports the body it cannot read.
+            return
         # openstacksdk reads the body next: give it this parse, not a second.
         response.json = lambda **kwargs: body
         if not isinstance(body, dict):

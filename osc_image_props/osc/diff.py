@@ -18,8 +18,10 @@ class DiffServerImageProperties(command.Lister):
 
     Nova keeps the image properties it copied when it booted or rebuilt the
     server. This compares that copy (compute API microversion 2.98) with the
-    current properties of the image in Glance, for the names Nova keeps:
-    custom Glance properties are not drift. States: changed, only-embedded,
+    current properties of the image in Glance, for the names this cloud's
+    Nova copies from an image (every property on Nova 2025.1, the standard
+    names on the other releases), so that an unchanged image never shows
+    drift. States: changed, only-embedded,
     only-glance (and unchanged, with --all). If the image was deleted or is
     not visible, every embedded property is only-embedded.
     """

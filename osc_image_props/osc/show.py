@@ -1,15 +1,11 @@
 """``openstack server image properties show``."""
 
-import logging
-
 from osc_lib.command import command
 
 from osc_image_props import sdk
 from osc_image_props.osc import errors
 from osc_image_props.osc import output
 from osc_image_props.osc import timeout
-
-LOG = logging.getLogger(__name__)
 
 
 class ShowServerImageProperties(command.ShowOne):

@@ -326,7 +326,8 @@ class FakeCloud:
                 'message': 'Instance %s could not be found.' % server_id,
             }}
         body = self.render(server_id, version)
-        body.update(copy.deepcopy(self.partial_show_members.get(server_id, {})))
+        extra = self.partial_show_members.get(server_id, {})
+        body.update(copy.deepcopy(extra))
         return {'server': body}
 
     def _list_servers(self, request, context):
