@@ -28,8 +28,8 @@ def socket_path(cloud):
     return os.path.join(cloud.layout.run, "mariadb.sock")
 
 
-def url(cloud, database):
-    return (f"mysql+pymysql://root@localhost/{database}"
+def url(cloud, database, user="root"):
+    return (f"mysql+pymysql://{user}@localhost/{database}"
             f"?unix_socket={socket_path(cloud)}&charset=utf8")
 
 
@@ -86,3 +86,33 @@ def _sql(cloud, statements):
         return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=log,
                               stderr=subprocess.STDOUT,
                               check=False).returncode
+
+
+def ensure_user_database(cloud, user, database):
+    """A database that only ``user`` (and root) may use.
+
+    A cell of its own: locking ``user`` cuts that cell off and nothing
+    else.  No password: the server has no TCP listener at all.
+    """
+    _check(cloud, f"CREATE DATABASE IF NOT EXISTS {database} CHARACTER SET "
+           f"utf8; CREATE USER IF NOT EXISTS '{user}'@'localhost'; GRANT "
+           f"ALL PRIVILEGES ON {database}.* TO '{user}'@'localhost'",
+           f"could not create database {database} for {user}")
+
+
+def lock_user(cloud, user):
+    """New connections of ``user`` are refused, its open ones killed."""
+    _check(cloud, f"ALTER USER '{user}'@'localhost' ACCOUNT LOCK; "
+           f"KILL CONNECTION USER '{user}'@'localhost'",
+           f"could not lock out {user}")
+
+
+def unlock_user(cloud, user):
+    _check(cloud, f"ALTER USER '{user}'@'localhost' ACCOUNT UNLOCK",
+           f"could not let {user} in again")
+
+
+def _check(cloud, statements, what):
+    if _sql(cloud, statements) != 0:
+        raise StepFailed(what, service=SERVICE,
+                         log=cloud.layout.log_file(SERVICE))

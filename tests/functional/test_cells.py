@@ -1,0 +1,145 @@
+"""A two-cell cloud with one cell down: partial records, not failures.
+
+Run with DEVCLOUD_CELLS=2 (tox -e functional-cells).  One server lives in
+cell1 (host devcloud), one in cell2 (host devcloud-cell2); then
+``tools/devcloud cell down cell2`` cuts cell2's database off, and Nova
+lists cell2's server as a partial record (status UNKNOWN, no ``image``).
+"""
+
+import json
+
+from tests.functional import base
+
+SHOW = ('server', 'image', 'properties', 'show')
+ADMIN = 'devcloud-admin'
+CELL1_HOST = 'devcloud'
+CELL2_HOST = 'devcloud-cell2'
+
+
+class TestCellDown(base.FunctionalTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if base.CELLS < 2:
+            raise RuntimeError(
+                'tests/functional/test_cells.py needs a cloud of two cells '
+                '(DEVCLOUD_CELLS=2), not %d' % base.CELLS
+            )
+        cls.conn = cls.connection(ADMIN)
+        cls.up = boot_on(cls.conn, base.unique_name('fn-cell1'), CELL1_HOST)
+        cls.down = boot_on(cls.conn, base.unique_name('fn-cell2'), CELL2_HOST)
+        cls._cell('down')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._cell('up')
+        for server in (cls.down, cls.up):
+            base.delete(cls.conn, server)
+        super().tearDownClass()
+
+    @classmethod
+    def _cell(cls, action):
+        base.run_devcloud('cell', action, 'cell2', *base.CLOUD_ARGS)
+
+    def _list(self, *args):
+        status, out, err = self.openstack(
+            'server', 'list', *args, '-f', 'json', cloud=ADMIN, check=False
+        )
+        return status, out, err
+
+    def test_servers_are_in_both_cells(self):
+        self.assertEqual(['cell2'], base.devcloud_env()['cells_down'])
+        hosts = base.run_devcloud(
+            'nova-manage', *base.CLOUD_ARGS, 'cell_v2', 'list_hosts'
+        )
+        # | Cell Name | Cell UUID | Hostname |
+        rows = set()
+        for line in hosts.splitlines():
+            if line.startswith('|'):
+                cells = [c.strip() for c in line.strip('|').split('|')]
+                rows.add((cells[0], cells[-1]))
+        self.assertIn(('cell1', CELL1_HOST), rows)
+        self.assertIn(('cell2', CELL2_HOST), rows)
+
+    def test_nova_returns_a_partial_record(self):
+        servers = {s['id']: s for s in self.conn.compute.get(
+            '/servers/detail', microversion='2.98'
+        ).json()['servers']}
+        partial = servers[self.down.id]
+        self.assertEqual('UNKNOWN', partial['status'])
+        self.assertNotIn('image', partial)
+        self.assertEqual(
+            base.seeded_embedded(self.conn, base.facts.PLAIN_IMAGE),
+            servers[self.up.id]['image']['properties'],
+        )
+
+    def test_stock_server_list_shows_both(self):
+        status, out, err = self._list()
+        self.assertEqual(0, status, err)
+        rows = {r['ID']: r for r in json.loads(out)}
+        self.assertEqual('UNKNOWN', rows[self.down.id]['Status'])
+        self.assertEqual('ACTIVE', rows[self.up.id]['Status'])
+
+    def test_list_image_properties_marks_the_unknown(self):
+        status, out, err = self._list('--image-properties')
+        self.assertEqual(0, status, err)
+        rows = {r['ID']: r for r in json.loads(out)}
+        self.assertIsNone(rows[self.down.id]['Image Properties'])
+        self.assertEqual(
+            base.seeded_embedded(self.conn, base.facts.PLAIN_IMAGE),
+            rows[self.up.id]['Image Properties'],
+        )
+        self.assertOneNote(err)
+        status, out, err = self.openstack(
+            'server', 'list', '--image-properties', '-c', 'ID',
+            '-c', 'Image Properties', cloud=ADMIN, check=False,
+        )
+        self.assertEqual(0, status, err)
+        row = [line for line in out.splitlines() if self.down.id in line]
+        self.assertEqual(1, len(row), out)
+        self.assertIn('unknown', row[0].lower())
+        self.assertOneNote(err)
+
+    def test_filter_skips_the_unknown(self):
+        status, out, err = self._list(
+            '--image-property', 'hw_machine_type=pc'
+        )
+        self.assertEqual(0, status, err)
+        ids = {r['ID'] for r in json.loads(out)}
+        self.assertEqual({self.up.id}, ids & {self.up.id,
+                                                 self.down.id})
+        self.assertOneNote(err)
+
+    def test_show_of_a_server_in_the_down_cell(self):
+        line = self.assertOneLineError(
+            self.openstack(*SHOW, self.down.id, cloud=ADMIN, check=False)
+        )
+        self.assertIn('cell', line.lower())
+        self.assertIn('unreachable', line.lower())
+
+    def assertOneNote(self, err):
+        lines = [line for line in err.splitlines() if line.strip()]
+        self.assertEqual(1, len(lines), err)
+        self.assertNotIn('Traceback', err)
+        self.assertIn('1', lines[0])
+
+
+def boot_on(conn, name, host):
+    """Boot on ``host`` (so in its cell) as admin; wait for ACTIVE."""
+    image = conn.image.find_image(base.facts.PLAIN_IMAGE,
+                                  ignore_missing=False)
+    flavor = conn.compute.find_flavor(base.facts.FLAVOR['name'],
+                                      ignore_missing=False)
+    # Microversion 2.74 lets an admin pick the host of a new server.
+    server = conn.compute.post('/servers', json={'server': {
+        'name': name, 'imageRef': image.id, 'flavorRef': flavor.id,
+        'networks': 'none', 'host': host,
+    }}, microversion='2.74').json()['server']
+    found = conn.compute.wait_for_server(
+        conn.compute.get_server(server['id']), wait=base.BOOT_TIMEOUT
+    )
+    if found.compute_host != host:
+        raise RuntimeError('%s booted on %s, not %s'
+                           % (found.id, found.compute_host, host))
+    return found
