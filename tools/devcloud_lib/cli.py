@@ -8,6 +8,7 @@ import sys
 from devcloud_lib import cells as cells_mod
 from devcloud_lib import lifecycle, modes, paths, procs
 from devcloud_lib.context import Cloud
+from devcloud_lib.services import mariadb
 from devcloud_lib.progress import Progress
 
 DESCRIPTION = """\
@@ -125,6 +126,14 @@ def build_parser():
                          "properties at 2.96/2.97/2.98, delete it")
     _mode_arg(cmd)
     cmd.add_argument("--cloud", default="devcloud")
+
+    cmd = sub.add_parser("differential", help="boot one server from an "
+                         "image with custom, long and (then) null values; "
+                         "print what Nova returns as JSON")
+    _mode_arg(cmd)
+    cmd.add_argument("--keep", action="store_true",
+                     help="keep the server and image (their IDs are in "
+                     "the output)")
 
     for name, what in PASSTHROUGH.items():
         cmd = sub.add_parser(name, help="[--nova MODE] [--cells N] "
@@ -267,6 +276,18 @@ def cmd_smoke(cloud, args):
                          cloud.mode.name], os_cloud=args.cloud)
 
 
+def cmd_differential(cloud, args):
+    if not cloud.registry.alive("nova-api"):
+        sys.stderr.write(f"devcloud {cloud.layout.name} is not running: "
+                         f"run {cloud.up_command}\n")
+        return 1
+    cloud.load_settings(check_free=False)
+    script = os.path.join(paths.INVENV_DIR, "differential.py")
+    argv = [cloud.layout.python, script, "devcloud", cloud.mode.name,
+            mariadb.url(cloud, "nova_cell1")]
+    return _exec(cloud, argv + (["--keep"] if args.keep else []))
+
+
 def _option(rest, name):
     """(value or None, rest without it) for a leading ``name VALUE``."""
     if rest[:1] == [name] and len(rest) >= 2:
@@ -358,6 +379,8 @@ def _main(argv):
         return cmd_logs(cloud, args)
     if args.command == "smoke":
         return cmd_smoke(cloud, args)
+    if args.command == "differential":
+        return cmd_differential(cloud, args)
     build_parser().error(f"{args.command} takes its arguments unparsed: "
                          f"tools/devcloud {args.command} [--nova MODE] "
                          "[--cells N] ARGS...")

@@ -57,7 +57,11 @@ def configure(cloud):
             cell_values, nova_api_db=mariadb.url(cloud, "nova_api"),
             cell_db=_cell_db(cloud, cell)), name=(
                 "nova.conf" if cell == "cell1" else f"nova-{cell}.conf"))
-        cloud.render("nova-compute.conf", extra=cell_values, name=(
+        state = "nova" if cell == "cell1" else f"nova-{cell}"
+        layout.data_dir(state + "/instances")
+        cloud.render("nova-compute.conf", extra=dict(
+            cell_values, compute_state=os.path.join(layout.data, state)),
+            name=(
             "nova-compute.conf" if cell == "cell1"
             else f"nova-compute-{cell}.conf"))
     shutil.copyfile(os.path.join(layout.venv, "etc", "nova", "api-paste.ini"),
