@@ -35,7 +35,12 @@ USERS = {
 FLAVOR = facts.FLAVOR
 IMAGE_DATA = b"devcloud tiny image\n" * 200  # 4 KiB, raw
 TPM_TRAITS = ["COMPUTE_SECURITY_TPM_1_2", "COMPUTE_SECURITY_TPM_2_0",
-              "COMPUTE_SECURITY_TPM_TIS", "COMPUTE_SECURITY_TPM_CRB"]
+              "COMPUTE_SECURITY_TPM_TIS", "COMPUTE_SECURITY_TPM_CRB",
+              # Nova 33 (2026.1) also requires the host to keep vTPM
+              # secrets in one of these ways (libvirt reports them).
+              "COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER",
+              "COMPUTE_SECURITY_TPM_SECRET_SECURITY_HOST",
+              "COMPUTE_SECURITY_TPM_SECRET_SECURITY_DEPLOYMENT"]
 
 
 def admin_connection(settings):
