@@ -161,7 +161,11 @@ def _start(cloud):
         "glance database": lambda: glance.prepare(cloud),
         "mariadb, nova databases and cells": lambda: nova_databases(cloud),
     })
-    nova.prepare_cells(cloud)
+    further = cells.further(cloud.layout.cells)
+    if further:
+        with progress.step("{}: database, RabbitMQ vhost, cell "
+                           "mapping".format(", ".join(further))):
+            nova.prepare_cells(cloud)
     for cell in cells.down_cells(cloud):
         cells.set_state(cloud, cell, "up")  # a new up starts every cell up
     settings = _seed_settings(cloud)
