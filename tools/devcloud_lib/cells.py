@@ -6,11 +6,15 @@ conductor that also schedules (the "superconductor") and the compute host
 ``nova_cellN`` reached as its own MariaDB user, its own RabbitMQ vhost, its
 own conductor and one compute host ``devcloud-cellN``.
 
-A cell is taken down the way an outage looks to Nova: its database stops
-answering its user (the account is locked and its connections are killed),
-so the API gets an error from that cell and, from microversion 2.69, lists
-its servers as partial records with status UNKNOWN.  Its services keep
-running and resume when the cell comes back up.
+Each further cell reaches the database server through a socket path of
+its own, ``run/cellN-db.sock`` (a link to the server's socket).  A cell is
+taken down the way a database outage looks to Nova: that path goes away
+and the cell's connections are dropped, so every connection to the cell's
+database fails with "Can't connect", the API treats the cell as down and,
+from microversion 2.69, lists its servers as partial records with status
+UNKNOWN.  (Locking the cell's database user instead gives an error Nova's
+cell handling does not expect: the API answers 500.)  The cell's
+services keep running and reconnect when the cell comes back up.
 """
 import os
 
@@ -57,6 +61,11 @@ def compute(cell):
     return f"nova-compute-{cell}"
 
 
+def db_socket(cloud, cell):
+    """The path a further cell reaches its database through."""
+    return cloud.layout.run_file(f"{cell}-db.sock")
+
+
 def _marker(cloud, cell):
     return cloud.layout.run_file(f"{cell}.down")
 
@@ -80,11 +89,11 @@ def set_state(cloud, cell, action):
         raise CellError(f"{cloud.layout.name} is not running: "
                         f"{cloud.up_command}")
     if action == "down":
-        mariadb.lock_user(cloud, db_user(cell))
         with open(_marker(cloud, cell), "w") as flag:
             flag.write("down\n")
+        mariadb.close_door(cloud, db_socket(cloud, cell), db_user(cell))
     else:
-        mariadb.unlock_user(cloud, db_user(cell))
+        mariadb.open_door(cloud, db_socket(cloud, cell))
         try:
             os.remove(_marker(cloud, cell))
         except FileNotFoundError:

@@ -166,8 +166,8 @@ def _start(cloud):
         with progress.step("{}: database, RabbitMQ vhost, cell "
                            "mapping".format(", ".join(further))):
             nova.prepare_cells(cloud)
-    for cell in cells.down_cells(cloud):
-        cells.set_state(cloud, cell, "up")  # a new up starts every cell up
+    for cell in further:  # a new up starts every cell up
+        cells.set_state(cloud, cell, "up")
     settings = _seed_settings(cloud)
     if not cloud.done("seed-identity") or cloud.ports_changed:
         with progress.step("projects, users, roles and catalog"):

@@ -28,9 +28,9 @@ def socket_path(cloud):
     return os.path.join(cloud.layout.run, "mariadb.sock")
 
 
-def url(cloud, database, user="root"):
+def url(cloud, database, user="root", socket=None):
     return (f"mysql+pymysql://{user}@localhost/{database}"
-            f"?unix_socket={socket_path(cloud)}&charset=utf8")
+            f"?unix_socket={socket or socket_path(cloud)}&charset=utf8")
 
 
 def _datadir(cloud):
@@ -100,16 +100,27 @@ def ensure_user_database(cloud, user, database):
            f"could not create database {database} for {user}")
 
 
-def lock_user(cloud, user):
-    """New connections of ``user`` are refused, its open ones killed."""
-    _check(cloud, f"ALTER USER '{user}'@'localhost' ACCOUNT LOCK; "
-           f"KILL CONNECTION USER '{user}'@'localhost'",
-           f"could not lock out {user}")
+def open_door(cloud, door):
+    """Make ``door`` (a path) a way in to the server's socket."""
+    if os.path.islink(door) and os.readlink(door) == socket_path(cloud):
+        return
+    close_door(cloud, door)
+    os.symlink(socket_path(cloud), door)
 
 
-def unlock_user(cloud, user):
-    _check(cloud, f"ALTER USER '{user}'@'localhost' ACCOUNT UNLOCK",
-           f"could not let {user} in again")
+def close_door(cloud, door, user=None):
+    """Remove ``door``; with ``user``, also drop that user's connections.
+
+    Who connects through a missing socket gets "Can't connect to MySQL
+    server", which is what a database host that went away gives.
+    """
+    try:
+        os.remove(door)
+    except FileNotFoundError:
+        pass
+    if user:
+        _check(cloud, f"KILL CONNECTION USER '{user}'@'localhost'",
+               f"could not drop the connections of {user}")
 
 
 def _check(cloud, statements, what):

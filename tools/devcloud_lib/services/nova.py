@@ -32,7 +32,8 @@ def _transport_url(cloud, cell):
 def _cell_db(cloud, cell):
     if cell == "cell1":
         return mariadb.url(cloud, "nova_cell1")
-    return mariadb.url(cloud, cells.database(cell), user=cells.db_user(cell))
+    return mariadb.url(cloud, cells.database(cell), user=cells.db_user(cell),
+                       socket=cells.db_socket(cloud, cell))
 
 
 def _service_clients(cloud):
@@ -98,6 +99,7 @@ def prepare_cells(cloud):
             continue
         mariadb.ensure_user_database(cloud, cells.db_user(cell),
                                      cells.database(cell))
+        mariadb.open_door(cloud, cells.db_socket(cloud, cell))
         manage(cloud, "cell_v2", "create_cell", "--name", cell,
                "--database_connection", _cell_db(cloud, cell),
                "--transport-url", _transport_url(cloud, cell))
