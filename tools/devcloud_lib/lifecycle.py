@@ -298,7 +298,7 @@ def status(cloud):
     down = cells.down_cells(cloud)
     if down:
         print("cells down (tools/devcloud cell up CELL): " + ", ".join(down))
-    row = "{:<16} {:>8} {:>6}  {}"
+    row = "{:<22} {:>8} {:>6}  {}"
     print(row.format("SERVICE", "PID", "PORT", "STATE"))
     for name, (pid, port, healthy) in states.items():
         state = "healthy" if healthy else ("unhealthy" if pid else "stopped")
