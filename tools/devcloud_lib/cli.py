@@ -53,13 +53,14 @@ def _modes_help():
 
 def _mode_arg(parser, default=None):
     parser.add_argument(
-        "--nova", choices=modes.choices(), default=default,
-        help="which Nova (default: %s)" % (
+        "--nova", choices=modes.choices(), default=default, metavar="MODE",
+        help="which Nova: {} (default: {})".format(
+            ", ".join(modes.choices()),
             default or "the running cloud's, else the last started, else "
             + modes.DEFAULT))
     parser.add_argument(
-        "--cells", type=_cells_count, default=None,
-        help="cells with servers (1 or %d; default: the running cloud's, "
+        "--cells", type=_cells_count, default=None, metavar="N",
+        help="cells with servers (1 to %d; default: the running cloud's, "
         "else 1); a cloud of N > 1 cells is a separate cloud of the "
         "same mode" % cells_mod.MAX_CELLS)
 
