@@ -14,8 +14,11 @@
 
 The suite brings the local cloud up itself (``tools/devcloud up`` is
 idempotent and reuses a running cloud) and never skips: a cloud that cannot
-start is an error of every test. ``DEVCLOUD_NOVA`` picks the Nova flavour
-(default ``2024.2``, patched).
+start is an error of every test. ``DEVCLOUD_NOVA`` picks the mode (default
+``2024.2``, patched; ``tools/devcloud modes`` lists them) and
+``DEVCLOUD_CELLS`` the number of cells (default 1).  What the tests expect
+of a mode comes from the table of modes and the seed facts of
+tools/devcloud_lib, the ones the cloud was built from.
 """
 
 import json
@@ -31,15 +34,17 @@ import testtools
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-DEVCLOUD = os.path.join(REPO_ROOT, 'tools', 'devcloud')
-NOVA_MODE = os.environ.get('DEVCLOUD_NOVA', '2024.2')
-STANDARD = {
-    'hw_tpm_version': '2.0',
-    'hw_tpm_model': 'tpm-crb',
-    'hw_machine_type': 'q35',
-    'os_distro': 'ubuntu',
-}
-REBUILT = {'hw_machine_type': 'pc', 'os_distro': 'debian'}
+TOOLS = os.path.join(REPO_ROOT, 'tools')
+DEVCLOUD = os.path.join(TOOLS, 'devcloud')
+sys.path.insert(0, TOOLS)
+from devcloud_lib import facts, modes  # noqa: E402
+
+MODE = modes.get(os.environ.get('DEVCLOUD_NOVA', modes.DEFAULT))
+NOVA_MODE = MODE.name
+CELLS = int(os.environ.get('DEVCLOUD_CELLS') or 1)
+CLOUD_ARGS = ('--nova', NOVA_MODE, '--cells', str(CELLS))
+# The standard properties of the image servers boot from.
+STANDARD = facts.IMAGES[facts.IMAGE]['standard']
 BOOT_TIMEOUT = 120
 
 _cloud_env = None
@@ -50,27 +55,36 @@ def cloud_env():
     global _cloud_env
     if _cloud_env is None:
         up = subprocess.run(
-            [sys.executable, DEVCLOUD, 'up', '--nova', NOVA_MODE],
+            [sys.executable, DEVCLOUD, 'up', *CLOUD_ARGS],
             capture_output=True, text=True,
         )
         if up.returncode != 0:
             raise RuntimeError(
-                'tools/devcloud up --nova %s failed (exit %d):\n%s%s'
-                % (NOVA_MODE, up.returncode, up.stdout, up.stderr)
+                'tools/devcloud up %s failed (exit %d):\n%s%s'
+                % (' '.join(CLOUD_ARGS), up.returncode, up.stdout, up.stderr)
             )
-        exports = subprocess.run(
-            [sys.executable, DEVCLOUD, 'env', '--nova', NOVA_MODE],
-            capture_output=True, text=True, check=True,
-        ).stdout
-        env = {}
-        for line in exports.splitlines():
-            line = line.strip()
-            if line.startswith('export '):
-                for assignment in line[len('export '):].split():
-                    name, _, value = assignment.partition('=')
-                    env[name] = value.strip('\'"')
-        _cloud_env = env
+        _cloud_env = devcloud_env()['env']
     return _cloud_env
+
+
+def devcloud_env():
+    """``tools/devcloud env --json`` of the cloud under test."""
+    return json.loads(subprocess.run(
+        [sys.executable, DEVCLOUD, 'env', '--json', *CLOUD_ARGS],
+        capture_output=True, text=True, check=True,
+    ).stdout)
+
+
+def run_devcloud(*args):
+    """Output of tools/devcloud ARGS; RuntimeError unless it exits 0."""
+    result = subprocess.run(
+        [sys.executable, DEVCLOUD] + list(args),
+        capture_output=True, text=True, timeout=300,
+    )
+    if result.returncode != 0:
+        raise RuntimeError('tools/devcloud %s exited %d:\n%s%s' % (
+            ' '.join(args), result.returncode, result.stdout, result.stderr))
+    return result.stdout
 
 
 class FunctionalTestCase(testtools.TestCase):
@@ -115,15 +129,11 @@ class FunctionalTestCase(testtools.TestCase):
         return json.loads(out)
 
     def devcloud(self, *args):
-        result = subprocess.run(
-            [sys.executable, DEVCLOUD] + list(args),
-            capture_output=True, text=True, env=self.env, timeout=300,
-        )
-        if result.returncode != 0:
-            self.fail('tools/devcloud %s exited %d:\n%s%s' % (
-                ' '.join(args), result.returncode, result.stdout,
-                result.stderr))
-        return result.stdout
+        """Run tools/devcloud ARGS; the test fails unless it exits 0."""
+        try:
+            return run_devcloud(*args)
+        except RuntimeError as exc:
+            self.fail(str(exc))
 
     def assertOneLineError(self, result, *fragments):
         status, out, err = result
@@ -136,16 +146,25 @@ class FunctionalTestCase(testtools.TestCase):
         return lines[-1]
 
 
+def seeded_embedded(conn, image=facts.IMAGE):
+    """What this mode's Nova embeds for a server of a seeded image."""
+    image_id = conn.image.find_image(image, ignore_missing=False).id
+    return facts.seeded_embedded(MODE, image_id, image)
+
+
 def unique_name(prefix):
     return '%s-%s' % (prefix, uuid.uuid4().hex[:8])
 
 
-def boot(conn, name, image_name='cirros-like'):
+def boot(conn, name, image_name=facts.IMAGE, **attrs):
     """Boot a server with no network from an image; wait for ACTIVE."""
     image = conn.image.find_image(image_name, ignore_missing=False)
-    flavor = conn.compute.find_flavor('devcloud.tiny', ignore_missing=False)
+    flavor = conn.compute.find_flavor(
+        facts.FLAVOR['name'], ignore_missing=False
+    )
     server = conn.compute.create_server(
         name=name, image_id=image.id, flavor_id=flavor.id, networks='none',
+        **attrs
     )
     return conn.compute.wait_for_server(server, wait=BOOT_TIMEOUT)
 
@@ -162,8 +181,7 @@ def delete(conn, server):
 def create_image(conn, name, properties):
     """A tiny raw image in Glance with these properties."""
     image = conn.image.post('/images', json=dict(
-        name=name, disk_format='raw', container_format='bare',
-        visibility='private', **properties,
+        name=name, visibility='private', **facts.IMAGE_FORMAT, **properties,
     )).json()
     conn.image.put(
         '/images/%s/file' % image['id'], data=b'functional test image\n',

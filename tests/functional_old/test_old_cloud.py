@@ -26,10 +26,10 @@ class TestOldCloud(base.FunctionalTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if base.NOVA_MODE != 'unpatched':
+        if base.MODE.has_298:
             raise RuntimeError(
-                'tests/functional_old needs DEVCLOUD_NOVA=unpatched, not %s'
-                % base.NOVA_MODE
+                'tests/functional_old needs a mode without 2.98 '
+                '(DEVCLOUD_NOVA=unpatched), not %s' % base.NOVA_MODE
             )
         conn = cls.connection()
         cls.server = base.boot(conn, base.unique_name('fn-old'))
@@ -63,6 +63,10 @@ class TestOldCloud(base.FunctionalTestCase):
         self.assertIn(self.server.id, {r['ID'] for r in rows})
         self.openstack('server', 'show', self.server.id)
 
-    def test_cloud_maximum_is_2_96(self):
+    def test_cloud_maximum_is_the_modes(self):
         response = self.connection().compute.get('/')
-        self.assertEqual('2.96', response.json()['version']['version'])
+        self.assertEqual('2.96', base.MODE.max_microversion)
+        self.assertEqual(
+            base.MODE.max_microversion,
+            response.json()['version']['version'],
+        )

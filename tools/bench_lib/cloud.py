@@ -25,11 +25,12 @@ import sys
 import time
 
 from bench_lib import paths
+from devcloud_lib import facts, modes
 
 FLAVOR = "bench-nano"
 # Not cirros-like: its vTPM keeps nova-compute from restarting (2024.x
 # refuses to start with vTPM instances when swtpm is not enabled).
-IMAGE = "cirros-like-2"
+IMAGE = facts.PLAIN_IMAGE
 # name prefix, size; a list of N servers is the first groups that add up.
 GROUPS = (("bench-one", 1), ("bench-fifty", 49), ("bench-more", 150))
 # Character classes, not alternation: Nova on MySQL matched nothing for
@@ -41,7 +42,7 @@ ANY = "^bench-"
 BOOT_TIMEOUT = 2400
 
 
-MODE = "2024.2"
+MODE = modes.DEFAULT
 
 
 def devcloud_env(mode=MODE):
@@ -50,14 +51,11 @@ def devcloud_env(mode=MODE):
     The mode is always named: several clouds may run at once, and without
     it devcloud picks the one started last.
     """
-    out = subprocess.run([sys.executable, paths.DEVCLOUD, "env",
-                          "--nova", mode],
+    out = subprocess.run([sys.executable, paths.DEVCLOUD, "env", "--json",
+                          "--nova", mode, "--cells", "1"],
                          check=True, capture_output=True, text=True).stdout
     env = dict(os.environ)
-    for line in out.splitlines():
-        if line.startswith("export ") and "=" in line:
-            key, value = line[len("export "):].split("=", 1)
-            env[key] = value.strip("'\"")
+    env.update(json.loads(out)["env"])
     env["OS_CLOUD"] = "devcloud"
     for key in ("OS_COMPUTE_API_VERSION", "OS_AUTH_URL", "OS_TOKEN"):
         env.pop(key, None)

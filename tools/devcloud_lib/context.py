@@ -41,6 +41,12 @@ class Cloud:
         self.passwords = passwords.load(
             self.layout.run_file("passwords.json"))
 
+    @property
+    def up_command(self):
+        cells = self.layout.cells
+        return f"tools/devcloud up --nova {self.mode.name}" + (
+            f" --cells {cells}" if cells > 1 else "")
+
     def url(self, service):
         return f"http://127.0.0.1:{self.ports[service]}"
 

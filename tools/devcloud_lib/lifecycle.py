@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 
-from devcloud_lib import context, install, procs
+from devcloud_lib import cells, context, install, procs
 from devcloud_lib import ports as ports_mod
 from devcloud_lib.progress import StepFailed
 from devcloud_lib.services import (
@@ -36,7 +36,8 @@ FIRST_UP_BUDGET = 600
 WARM_UP_BUDGET = 60
 RSS_BUDGET = 3 * 1024 ** 3
 
-# (process, port key or None, health URL builder or None), in start order.
+# (process, port key or None, health URL builder or None), in start order;
+# the processes of further cells follow (see processes()).
 PROCESSES = [
     ("epmd", "epmd", None),
     ("rabbitmq", "rabbitmq", None),
@@ -50,6 +51,12 @@ PROCESSES = [
     ("nova-scheduler", None, None),
     ("nova-compute", None, None),
 ]
+
+
+def processes(cloud):
+    extra = [(name, None, None) for name, _conf in nova.daemons(cloud)
+             if name not in {p[0] for p in PROCESSES}]
+    return PROCESSES + extra
 
 
 def in_parallel(progress, steps):
@@ -77,7 +84,7 @@ def health(cloud):
     """{process: (pid or None, port or None, healthy)}."""
     records = cloud.registry.load()
     result = {}
-    for name, port_key, url in PROCESSES:
+    for name, port_key, url in processes(cloud):
         record = records.get(name)
         alive = bool(record) and procs.is_alive(record)
         port = cloud.ports.get(port_key) if port_key else None
@@ -100,7 +107,8 @@ def up(cloud):
         healthy = all(h for _pid, _port, h in states.values())
         current = _is_current(cloud)
         if healthy and current:
-            progress.say(f"devcloud {cloud.mode.name} is already running")
+            progress.say(f"devcloud {cloud.layout.name} is already "
+                         "running")
             return 0
         why = ("half-running" if not healthy else
                "running with an outdated install or nova_patch")
@@ -165,6 +173,13 @@ def _start(cloud):
         "glance database": lambda: glance.prepare(cloud),
         "mariadb, nova databases and cells": lambda: nova_databases(cloud),
     })
+    further = cells.further(cloud.layout.cells)
+    if further:
+        with progress.step("{}: database, RabbitMQ vhost, cell "
+                           "mapping".format(", ".join(further))):
+            nova.prepare_cells(cloud)
+    for cell in further:  # a new up starts every cell up
+        cells.set_state(cloud, cell, "up")
     settings = _seed_settings(cloud)
     if not cloud.done("seed-identity") or cloud.ports_changed:
         with progress.step("projects, users, roles and catalog"):
@@ -174,8 +189,8 @@ def _start(cloud):
     glance.start(cloud)
     nova.start_api(cloud)
     _seed_settings(cloud, nova_started=time.time())
-    for daemon in nova.DAEMONS:
-        nova.start_daemon(cloud, daemon)
+    for daemon, conf in nova.daemons(cloud):
+        nova.start_daemon(cloud, daemon, conf)
     in_parallel(progress, {
         f"placement on {cloud.url('placement')}":
             lambda: placement.wait_ready(cloud),
@@ -184,7 +199,9 @@ def _start(cloud):
         f"nova-api on {cloud.url('nova-api')}":
             lambda: nova.wait_api(cloud),
     })
-    with progress.step("nova-compute up; flavor, images, TPM traits"):
+    with progress.step("nova-compute up ({}); flavor, images, TPM "
+                       "traits".format(", ".join(
+                           cells.compute_hosts(cloud.layout.cells)))):
         _invenv(cloud, "seed", "resources", settings, service="nova-compute")
     if not cloud.done("nova-hosts"):
         with progress.step("nova-manage cell_v2 discover_hosts"):
@@ -206,6 +223,7 @@ def _seed_settings(cloud, nova_started=None):
         "nova_started": nova_started,
         "keystone_url": cloud.keystone_url,
         "passwords": cloud.passwords,
+        "compute_hosts": cells.compute_hosts(cloud.layout.cells),
         "endpoints": {
             "placement": cloud.url("placement"),
             "image": cloud.url("glance"),
@@ -230,7 +248,7 @@ def _write_clouds_yaml(cloud):
     cloud.render("clouds.yaml")
     shutil.copyfile(cloud.layout.clouds_yaml, cloud.layout.last_clouds_yaml)
     with open(os.path.join(cloud.layout.root, "last-mode"), "w") as out:
-        out.write(cloud.mode.name + "\n")
+        out.write(cloud.layout.name + "\n")
 
 
 def _figures(cloud, installed):
@@ -247,7 +265,7 @@ def _figures(cloud, installed):
         kind, budget = "warm up", WARM_UP_BUDGET
     time_ok = "ok" if elapsed <= budget else "OVER"
     rss_ok = "ok" if rss <= RSS_BUDGET else "OVER"
-    progress.say(f"devcloud {cloud.mode.name} is up: {kind} in "
+    progress.say(f"devcloud {cloud.layout.name} is up: {kind} in "
                  f"{elapsed:.0f} s (budget {budget} s: {time_ok}); RSS of "
                  f"{len(records)} process groups {rss / 2 ** 20:.0f} MiB "
                  f"(budget {RSS_BUDGET // 2 ** 20} MiB: {rss_ok})")
@@ -273,7 +291,7 @@ def _report_failure(cloud, failure):
 def down(cloud, purge=False):
     stopped = cloud.registry.stop_all(last=BROKER)
     cloud.progress.say("devcloud {}: stopped {}".format(
-        cloud.mode.name, ", ".join(stopped) or "nothing (not running)"))
+        cloud.layout.name, ", ".join(stopped) or "nothing (not running)"))
     if purge and os.path.isdir(cloud.layout.cloud):
         shutil.rmtree(cloud.layout.cloud)
         cloud.progress.say(f"removed {cloud.layout.cloud} "
@@ -282,15 +300,17 @@ def down(cloud, purge=False):
 
 
 def status(cloud):
-    name = cloud.mode.name
     if not os.path.exists(cloud.layout.run_file("ports.json")):
-        print(f"devcloud {name} is not set up: tools/devcloud up --nova "
-              f"{name}")
+        print(f"devcloud {cloud.layout.name} is not set up: "
+              f"{cloud.up_command}")
         return 3
     cloud.load_settings(check_free=False)
     states = health(cloud)
-    print(f"devcloud {cloud.mode.name} ({cloud.layout.cloud})")
-    row = "{:<16} {:>8} {:>6}  {}"
+    print(f"devcloud {cloud.layout.name} ({cloud.layout.cloud})")
+    down = cells.down_cells(cloud)
+    if down:
+        print("cells down (tools/devcloud cell up CELL): " + ", ".join(down))
+    row = "{:<22} {:>8} {:>6}  {}"
     print(row.format("SERVICE", "PID", "PORT", "STATE"))
     for name, (pid, port, healthy) in states.items():
         state = "healthy" if healthy else ("unhealthy" if pid else "stopped")

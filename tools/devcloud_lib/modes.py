@@ -10,7 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""What each ``--nova`` mode installs.
+"""What each ``--nova`` mode installs, and what its Nova does at 2.98.
+
+The one table of modes: tools/devcloud, tools/run-tests (through
+``tools/devcloud modes``), tox, the functional tests, the bench and the
+demo all read it from here.  Standard library only: the functional tests
+import it from the test venv, tools/devcloud from any python3.
 
 The service projects are not in the upper-constraints files, so their
 versions are pinned here: the newest release of each project in the series
@@ -20,25 +25,81 @@ import dataclasses
 
 UWSGI = "uwsgi==2.0.31"
 
+# What ``image.properties`` holds at 2.98, per Nova behaviour:
+# "standard": only the names of Nova's ImageMetaProps (Nova >= 32.0.0 and
+#   nova_patch on 2024.x);
+# "all-image-keys": every ``image_*`` key of the instance's system
+#   metadata, custom properties, min_ram, min_disk, disk_format and
+#   container_format included (Nova 31.x, 2025.1 Epoxy);
+# None: the cloud has no 2.98.
+STANDARD = "standard"
+ALL_IMAGE_KEYS = "all-image-keys"
+
 
 @dataclasses.dataclass(frozen=True)
-class Mode:
-    name: str
-    series: str  # the OpenStack series whose constraints file applies
+class Release:
+    """One OpenStack series: its constraints and the services' versions."""
+    series: str
+    codename: str
     nova: str
     keystone: str
     placement: str
     glance: str
+
+    @property
+    def constraints_name(self):
+        return f"upper-constraints-{self.series}.txt"
+
+
+RELEASES = {r.series: r for r in (
+    Release("2024.1", "Caracal", nova="29.4.0", keystone="25.0.0",
+            placement="11.0.1", glance="28.2.0"),
+    Release("2024.2", "Dalmatian", nova="30.3.0", keystone="26.1.1",
+            placement="12.0.2", glance="29.2.1"),
+    Release("2025.1", "Epoxy", nova="31.3.1", keystone="27.1.0",
+            placement="13.0.1", glance="30.2.0"),
+    Release("2025.2", "Flamingo", nova="32.2.1", keystone="28.1.0",
+            placement="14.0.0", glance="31.1.0"),
+    Release("2026.1", "Gazpacho", nova="33.0.2", keystone="29.1.0",
+            placement="15.0.0", glance="32.0.0"),
+)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Mode:
+    name: str
+    release: Release
     patched: bool  # apply nova_patch after installing
-    summary: str
+    max_microversion: str  # what GET / of the compute API says
+    dialect: str  # STANDARD, ALL_IMAGE_KEYS or None (no 2.98)
+    ci: bool  # in the list of functional envs CI runs
+
+    @property
+    def series(self):
+        return self.release.series
+
+    @property
+    def nova(self):
+        return self.release.nova
+
+    @property
+    def has_298(self):
+        return self.dialect is not None
+
+    @property
+    def summary(self):
+        how = {True: " + nova_patch", False: ""}[self.patched]
+        return (f"Nova {self.nova} ({self.series} {self.release.codename})"
+                f"{how}: max {self.max_microversion}")
 
     @property
     def requirements(self):
+        release = self.release
         return [
-            "nova==" + self.nova,
-            "keystone==" + self.keystone,
-            "openstack-placement==" + self.placement,
-            "glance==" + self.glance,
+            "nova==" + release.nova,
+            "keystone==" + release.keystone,
+            "openstack-placement==" + release.placement,
+            "glance==" + release.glance,
             UWSGI,
             "PyMySQL",  # Nova's databases are on MariaDB
             # Clients for seeding, the smoke test, the demo and tests.
@@ -48,27 +109,46 @@ class Mode:
 
     @property
     def constraints_name(self):
-        return f"upper-constraints-{self.series}.txt"
+        return self.release.constraints_name
+
+    def as_dict(self):
+        return {"name": self.name, "series": self.series,
+                "codename": self.release.codename, "nova": self.nova,
+                "keystone": self.release.keystone,
+                "placement": self.release.placement,
+                "glance": self.release.glance,
+                "constraints": self.constraints_name,
+                "patched": self.patched,
+                "max_microversion": self.max_microversion,
+                "dialect": self.dialect, "ci": self.ci,
+                "summary": self.summary}
 
 
-_2024_2 = {"series": "2024.2", "nova": "30.3.0", "keystone": "26.1.1",
-               "placement": "12.0.2", "glance": "29.2.1"}
+MODES = {m.name: m for m in (
+    Mode("2024.2", RELEASES["2024.2"], patched=True, max_microversion="2.98",
+         dialect=STANDARD, ci=True),
+    Mode("2024.1", RELEASES["2024.1"], patched=True, max_microversion="2.98",
+         dialect=STANDARD, ci=False),
+    Mode("unpatched", RELEASES["2024.2"], patched=False,
+         max_microversion="2.96", dialect=None, ci=True),
+    Mode("2025.1", RELEASES["2025.1"], patched=False,
+         max_microversion="2.100", dialect=ALL_IMAGE_KEYS, ci=True),
+    Mode("2025.2", RELEASES["2025.2"], patched=False,
+         max_microversion="2.100", dialect=STANDARD, ci=False),
+    Mode("2026.1", RELEASES["2026.1"], patched=False,
+         max_microversion="2.103", dialect=STANDARD, ci=True),
+)}
 
-MODES = {
-    "2024.2": Mode(name="2024.2", patched=True,
-                   summary="Nova 30.3.0 (2024.2) + nova_patch: max 2.98",
-                   **_2024_2),
-    "2024.1": Mode(name="2024.1", series="2024.1", nova="29.4.0",
-                   keystone="25.0.0", placement="11.0.1", glance="28.2.0",
-                   patched=True,
-                   summary="Nova 29.4.0 (2024.1) + nova_patch: max 2.98"),
-    "upstream": Mode(name="upstream", series="2025.2", nova="32.2.1",
-                     keystone="28.1.0", placement="14.0.0",
-                     glance="31.1.0", patched=False,
-                     summary="Nova 32.2.1 (2025.2), 2.98 natively"),
-    "unpatched": Mode(name="unpatched", patched=False,
-                      summary="stock Nova 30.3.0 (2024.2): max 2.96",
-                      **_2024_2),
-}
+# Other names a mode answers to; ``upstream`` is the newest Nova.
+ALIASES = {"upstream": "2026.1"}
 
 DEFAULT = "2024.2"
+
+
+def get(name):
+    """The Mode called ``name`` or one of its aliases (KeyError if none)."""
+    return MODES[ALIASES.get(name, name)]
+
+
+def choices():
+    return sorted(MODES) + sorted(ALIASES)

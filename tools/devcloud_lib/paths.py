@@ -15,10 +15,13 @@
     <state>/wheelhouse/         every wheel any mode installed (warm installs)
     <state>/pip-cache/          pip's own cache (wheels it built)
     <state>/venvs/<mode>/       one venv per mode, kept by ``down --purge``
-    <state>/clouds/<mode>/etc   rendered configuration, clouds.yaml
-    <state>/clouds/<mode>/data  databases, images, keys, RabbitMQ mnesia
-    <state>/clouds/<mode>/log   one log per service
-    <state>/clouds/<mode>/run   pids, ports, secrets, step markers
+    <state>/clouds/<cloud>/etc  rendered configuration, clouds.yaml
+                                (<cloud> is the mode, or <mode>-cells<N>
+                                for a cloud of N cells, which shares the
+                                mode's venv)
+    <state>/clouds/<cloud>/data  databases, images, keys, RabbitMQ mnesia
+    <state>/clouds/<cloud>/log   one log per service
+    <state>/clouds/<cloud>/run   pids, ports, secrets, step markers
     <state>/clouds.yaml         copy of the clouds.yaml of the last ``up``
 """
 import os
@@ -48,16 +51,33 @@ def constraints_dirs():
     return [os.path.abspath(d) for d in dirs if d]
 
 
-class Layout:
-    """Paths of one mode's cloud."""
+def cloud_name(mode_name, cells=1):
+    """The name of a mode's cloud with ``cells`` cells."""
+    return mode_name if cells == 1 else f"{mode_name}-cells{cells}"
 
-    def __init__(self, mode_name, root=None):
+
+def parse_cloud_name(name):
+    """(mode name, cells) from a cloud name; None if it is not one."""
+    mode, sep, cells = name.rpartition("-cells")
+    if sep and cells.isdigit() and int(cells) > 1:
+        return mode, int(cells)
+    if not name or "/" in name:
+        return None
+    return name, 1
+
+
+class Layout:
+    """Paths of one cloud: a mode, with one cell or more."""
+
+    def __init__(self, mode_name, root=None, cells=1):
         self.mode = mode_name
+        self.cells = cells
+        self.name = cloud_name(mode_name, cells)
         self.root = root or state_root()
         self.pip_cache = os.path.join(self.root, "pip-cache")
         self.wheelhouse = os.path.join(self.root, "wheelhouse")
         self.venv = os.path.join(self.root, "venvs", mode_name)
-        self.cloud = os.path.join(self.root, "clouds", mode_name)
+        self.cloud = os.path.join(self.root, "clouds", self.name)
         self.etc = os.path.join(self.cloud, "etc")
         self.data = os.path.join(self.cloud, "data")
         self.log = os.path.join(self.cloud, "log")

@@ -19,13 +19,19 @@ SETTINGS.json: {"keystone_url", "passwords", "endpoints": {type: url}}.
 """
 import datetime
 import json
+import os
 import sys
 import time
 
 import openstack
 
-DOMAIN = "default"
-REGION = "RegionOne"
+# The seed facts are shared with the tests: import them from tools/.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+from devcloud_lib import facts  # noqa: E402
+
+DOMAIN = facts.DOMAIN
+REGION = facts.REGION
 SERVICES = {  # service type -> name
     "placement": "placement", "image": "glance", "compute": "nova",
     "network": "devcloud-network-stub"}
@@ -38,19 +44,15 @@ USERS = {
     "alt": ("alt", ["member"]),
     "demo-reader": ("demo", ["reader"]),
 }
-FLAVOR = {"name": "devcloud.tiny", "ram": 128, "vcpus": 1, "disk": 1}
-IMAGES = [
-    {"name": "cirros-like", "properties": {
-        "hw_tpm_version": "2.0", "hw_tpm_model": "tpm-crb",
-        "hw_machine_type": "q35", "os_distro": "ubuntu",
-        "owner_specified.note": "set by the image owner, not by Nova"}},
-    {"name": "cirros-like-2", "properties": {
-        "hw_machine_type": "pc", "os_distro": "debian",
-        "owner_specified.note": "the rebuild target"}},
-]
+FLAVOR = facts.FLAVOR
 IMAGE_DATA = b"devcloud tiny image\n" * 200  # 4 KiB, raw
 TPM_TRAITS = ["COMPUTE_SECURITY_TPM_1_2", "COMPUTE_SECURITY_TPM_2_0",
-              "COMPUTE_SECURITY_TPM_TIS", "COMPUTE_SECURITY_TPM_CRB"]
+              "COMPUTE_SECURITY_TPM_TIS", "COMPUTE_SECURITY_TPM_CRB",
+              # Nova 33 (2026.1) also requires the host to keep vTPM
+              # secrets in one of these ways (libvirt reports them).
+              "COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER",
+              "COMPUTE_SECURITY_TPM_SECRET_SECURITY_HOST",
+              "COMPUTE_SECURITY_TPM_SECRET_SECURITY_DEPLOYMENT"]
 
 
 def admin_connection(settings):
@@ -104,49 +106,60 @@ def ensure_endpoints(ident, stype, name, url):
 def seed_resources(conn, settings):
     if conn.compute.find_flavor(FLAVOR["name"]) is None:
         conn.compute.create_flavor(is_public=True, **FLAVOR)
-    images = {image["name"]: ensure_image(conn, image) for image in IMAGES}
-    provider = wait_compute(conn, settings["nova_started"])
-    add_traits(conn, provider, TPM_TRAITS)
-    return {"images": images, "resource_provider": provider}
+    images = {name: ensure_image(conn, name) for name in facts.IMAGES}
+    hosts = settings.get("compute_hosts", ["devcloud"])
+    providers = wait_compute(conn, settings["nova_started"], hosts)
+    for provider in providers.values():
+        add_traits(conn, provider, TPM_TRAITS)
+    return {"images": images, "resource_providers": providers}
 
 
-def ensure_image(conn, spec):
-    found = conn.image.get("/images?name=" + spec["name"]).json()["images"]
+def ensure_image(conn, name):
+    found = conn.image.get("/images?name=" + name).json()["images"]
     active = [i for i in found if i["status"] == "active"]
     if active:
         return active[0]["id"]
     for broken in found:  # an upload cut short by an earlier failure
         conn.image.delete("/images/" + broken["id"])
-    body = dict(spec["properties"], name=spec["name"], disk_format="raw",
-                container_format="bare", visibility="public")
+    body = dict(facts.glance_properties(name), name=name,
+                visibility="public", **facts.IMAGE_FORMAT)
     image = conn.image.post("/images", json=body).json()
     conn.image.put("/images/{}/file".format(image["id"]), data=IMAGE_DATA,
                    headers={"Content-Type": "application/octet-stream"})
     return image["id"]
 
 
-def wait_compute(conn, started, timeout=120):
+def wait_compute(conn, started, hosts, timeout=180):
     """Wait until the Nova services started at ``started`` (epoch) have
-    reported in, and nova-compute's resource provider exists.
+    reported in, and each compute host's resource provider exists;
+    return {host: provider uuid}.
 
     A service row still "up" from before a restart is not enough: until
     the new process consumes its RabbitMQ queue, casts to it are lost.
+    The conductor of a further cell runs on that cell's compute host.
     """
-    binaries = {"nova-conductor", "nova-scheduler", "nova-compute"}
+    wanted = {("nova-conductor", "devcloud"), ("nova-scheduler", "devcloud")}
+    for host in hosts:
+        wanted.add(("nova-compute", host))
+        wanted.add(("nova-conductor", host))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         services = conn.compute.get("/os-services").json()["services"]
-        fresh = {s["binary"] for s in services
+        fresh = {(s["binary"], s["host"]) for s in services
                  if s["state"] == "up" and s["updated_at"]
                  and reported_since(s["updated_at"], started)}
-        if binaries <= fresh:
+        providers = {}
+        for host in hosts if wanted <= fresh else ():
             rps = conn.placement.get(
-                "/resource_providers?name=devcloud").json()
+                "/resource_providers?name=" + host).json()
             if rps["resource_providers"]:
-                return rps["resource_providers"][0]["uuid"]
+                providers[host] = rps["resource_providers"][0]["uuid"]
+        if len(providers) == len(hosts):
+            return providers
         time.sleep(1)
-    raise SystemExit(f"{', '.join(sorted(binaries))} did not report to "
-                     f"Nova and Placement within {timeout}s")
+    missing = sorted("%s on %s" % pair for pair in wanted - fresh)
+    raise SystemExit(f"{', '.join(missing) or 'resource providers'} did "
+                     f"not report to Nova and Placement within {timeout}s")
 
 
 def reported_since(updated_at, started):

@@ -40,9 +40,9 @@ def socket_path(cloud):
     return os.path.join(cloud.layout.run, "mariadb.sock")
 
 
-def url(cloud, database):
-    return (f"mysql+pymysql://root@localhost/{database}"
-            f"?unix_socket={socket_path(cloud)}&charset=utf8")
+def url(cloud, database, user="root", socket=None):
+    return (f"mysql+pymysql://{user}@localhost/{database}"
+            f"?unix_socket={socket or socket_path(cloud)}&charset=utf8")
 
 
 def _datadir(cloud):
@@ -98,3 +98,44 @@ def _sql(cloud, statements):
         return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=log,
                               stderr=subprocess.STDOUT,
                               check=False).returncode
+
+
+def ensure_user_database(cloud, user, database):
+    """A database that only ``user`` (and root) may use.
+
+    A cell of its own: locking ``user`` cuts that cell off and nothing
+    else.  No password: the server has no TCP listener at all.
+    """
+    _check(cloud, f"CREATE DATABASE IF NOT EXISTS {database} CHARACTER SET "
+           f"utf8; CREATE USER IF NOT EXISTS '{user}'@'localhost'; GRANT "
+           f"ALL PRIVILEGES ON {database}.* TO '{user}'@'localhost'",
+           f"could not create database {database} for {user}")
+
+
+def open_door(cloud, door):
+    """Make ``door`` (a path) a way in to the server's socket."""
+    if os.path.islink(door) and os.readlink(door) == socket_path(cloud):
+        return
+    close_door(cloud, door)
+    os.symlink(socket_path(cloud), door)
+
+
+def close_door(cloud, door, user=None):
+    """Remove ``door``; with ``user``, also drop that user's connections.
+
+    Who connects through a missing socket gets "Can't connect to MySQL
+    server", which is what a database host that went away gives.
+    """
+    try:
+        os.remove(door)
+    except FileNotFoundError:
+        pass
+    if user:
+        _check(cloud, f"KILL CONNECTION USER '{user}'@'localhost'",
+               f"could not drop the connections of {user}")
+
+
+def _check(cloud, statements, what):
+    if _sql(cloud, statements) != 0:
+        raise StepFailed(what, service=SERVICE,
+                         log=cloud.layout.log_file(SERVICE))

@@ -12,19 +12,40 @@
 
 """Nova: API (WSGI under uwsgi), conductor, scheduler, compute (fake driver).
 
-One cell (cell1) plus cell0, on MariaDB (see mariadb.py for why not
-SQLite), one worker each.
+cell0 and cell1 on MariaDB (see mariadb.py for why not SQLite), one
+worker each; with ``--cells N`` also cell2..cellN, each with its own
+database, RabbitMQ vhost, conductor and compute host (see cells.py).
 """
 import os
 import shutil
 import string
 
-from devcloud_lib import paths
-from devcloud_lib.services import mariadb
+from devcloud_lib import cells, paths
+from devcloud_lib.services import mariadb, rabbitmq
 from devcloud_lib.services import uwsgi
 
 API = "nova-api"
-DAEMONS = ("nova-conductor", "nova-scheduler", "nova-compute")
+def daemons(cloud):
+    """(process name, config file) of every Nova daemon, in start order."""
+    found = [("nova-conductor", "nova.conf"),
+             ("nova-scheduler", "nova.conf"),
+             ("nova-compute", "nova-compute.conf")]
+    for cell in cells.further(cloud.layout.cells):
+        found.append((cells.conductor(cell), f"nova-{cell}.conf"))
+        found.append((cells.compute(cell), f"nova-compute-{cell}.conf"))
+    return found
+
+
+def _transport_url(cloud, cell):
+    url = cloud.template_values()["transport_url"]
+    return url if cell == "cell1" else url + cell
+
+
+def _cell_db(cloud, cell):
+    if cell == "cell1":
+        return mariadb.url(cloud, "nova_cell1")
+    return mariadb.url(cloud, cells.database(cell), user=cells.db_user(cell),
+                       socket=cells.db_socket(cloud, cell))
 
 
 def _service_clients(cloud):
@@ -39,19 +60,30 @@ def configure(cloud):
     layout.data_dir("nova/locks")
     layout.data_dir("nova/instances")
     clients = _service_clients(cloud)
-    cloud.render("nova.conf", extra={
-        "service_clients": clients,
-        "nova_api_db": mariadb.url(cloud, "nova_api"),
-        "nova_cell1_db": mariadb.url(cloud, "nova_cell1"),
-    })
-    cloud.render("nova-compute.conf", extra={"service_clients": clients})
+    for cell in cells.names(cloud.layout.cells):
+        # A further cell's conductor also reaches the API database: Nova
+        # needs it for reschedules and other up-calls from the cell.
+        cell_values = {"service_clients": clients,
+                       "host": cells.compute_host(cell),
+                       "transport_url": _transport_url(cloud, cell)}
+        cloud.render("nova.conf", extra=dict(
+            cell_values, nova_api_db=mariadb.url(cloud, "nova_api"),
+            cell_db=_cell_db(cloud, cell)), name=(
+                "nova.conf" if cell == "cell1" else f"nova-{cell}.conf"))
+        state = "nova" if cell == "cell1" else f"nova-{cell}"
+        layout.data_dir(state + "/instances")
+        cloud.render("nova-compute.conf", extra=dict(
+            cell_values, compute_state=os.path.join(layout.data, state)),
+            name=(
+            "nova-compute.conf" if cell == "cell1"
+            else f"nova-compute-{cell}.conf"))
     shutil.copyfile(os.path.join(layout.venv, "etc", "nova", "api-paste.ini"),
                     layout.etc_file("api-paste.ini"))
 
 
-def manage(cloud, *args, service="nova-manage"):
+def manage(cloud, *args, service="nova-manage", conf="nova.conf"):
     cloud.run(service, [cloud.layout.bin("nova-manage"), "--config-file",
-                        cloud.layout.etc_file("nova.conf")] + list(args))
+                        cloud.layout.etc_file(conf)] + list(args))
 
 
 def prepare(cloud):
@@ -67,6 +99,27 @@ def prepare(cloud):
     cloud.forget("nova-hosts")  # new databases: the host is not mapped
 
 
+def prepare_cells(cloud):
+    """cell2..cellN: database, vhost, mapping and schema, once each.
+
+    After RabbitMQ is up (the vhost) and the API database exists.
+    """
+    for cell in cells.further(cloud.layout.cells):
+        marker = "nova-db-" + cell
+        rabbitmq.ensure_vhost(cloud, cell)
+        if cloud.done(marker):
+            continue
+        mariadb.ensure_user_database(cloud, cells.db_user(cell),
+                                     cells.database(cell))
+        mariadb.open_door(cloud, cells.db_socket(cloud, cell))
+        manage(cloud, "cell_v2", "create_cell", "--name", cell,
+               "--database_connection", _cell_db(cloud, cell),
+               "--transport-url", _transport_url(cloud, cell))
+        manage(cloud, "db", "sync", conf=f"nova-{cell}.conf")
+        cloud.mark_done(marker)
+        cloud.forget("nova-hosts")
+
+
 def start_api(cloud):
     app = uwsgi.app_line(cloud.layout,
                          module="nova.wsgi.osapi_compute:application",
@@ -77,15 +130,16 @@ def start_api(cloud):
     })
 
 
-def start_daemon(cloud, name):
-    if name == "nova-compute":
+def start_daemon(cloud, name, conf):
+    if name.startswith("nova-compute"):
         # The fake driver, declaring vTPM support (see the script).
         argv = [cloud.layout.python,
                 os.path.join(paths.INVENV_DIR, "nova_compute.py"),
-                "--config-file", cloud.layout.etc_file("nova-compute.conf")]
+                "--config-file", cloud.layout.etc_file(conf)]
     else:
-        argv = [cloud.layout.bin(name), "--config-file",
-                cloud.layout.etc_file("nova.conf")]
+        program = name.split("-cell")[0]  # nova-conductor-cell2
+        argv = [cloud.layout.bin(program), "--config-file",
+                cloud.layout.etc_file(conf)]
     cloud.start(name, argv)
 
 

@@ -27,6 +27,7 @@ from devcloud_lib import ports as ports_mod
 from devcloud_lib.progress import StepFailed
 
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 PACKAGE = "rabbitmq-server"
 
 
@@ -47,26 +48,56 @@ def start(cloud):
     env_file = layout.etc_file("rabbitmq-env.conf")
     open(env_file, "w").close()  # keep /etc/rabbitmq/rabbitmq-env.conf out
     epmd_port = cloud.ports["epmd"]
+    env = _env(cloud, home, env_file, conf, plugins, base, logs)
     cloud.start("epmd", ["epmd", "-address", "127.0.0.1",
                          "-port", str(epmd_port)],
                 env=cloud.env(HOME=home))
-    env = cloud.env(
+    cloud.start("rabbitmq", [SERVER], env=env)
+
+
+def _env(cloud, home, env_file, conf, plugins, base, logs):
+    return cloud.env(
         HOME=home,
-        ERL_EPMD_PORT=epmd_port,
+        ERL_EPMD_PORT=cloud.ports["epmd"],
         RABBITMQ_CONF_ENV_FILE=env_file,
         RABBITMQ_CONFIG_FILE=conf,
         RABBITMQ_ENABLED_PLUGINS_FILE=plugins,
         RABBITMQ_MNESIA_BASE=os.path.join(base, "mnesia"),
         RABBITMQ_LOG_BASE=logs,
         RABBITMQ_LOGS="-",
-        RABBITMQ_NODENAME="devcloud-{}@localhost".format(cloud.mode.name.replace(
-            ".", "_")),
+        RABBITMQ_NODENAME=_node(cloud),
         RABBITMQ_DIST_PORT=cloud.ports["rabbitmq-dist"],
         RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=(
             "-start_epmd false "
             "-kernel inet_dist_use_interface {127,0,0,1}"),
     )
-    cloud.start("rabbitmq", [SERVER], env=env)
+
+
+def _node(cloud):
+    return "devcloud-{}@localhost".format(cloud.layout.name.replace(".", "_"))
+
+
+def ensure_vhost(cloud, vhost):
+    """A virtual host for one cell's messages, once per cloud.
+
+    Every cell needs its own: its conductor and computes use the same
+    topics as cell1's.
+    """
+    marker = "rabbitmq-vhost-" + vhost
+    if cloud.done(marker):
+        return
+    layout = cloud.layout
+    base = layout.data_dir("rabbitmq")
+    env = _env(cloud, layout.data_dir("rabbitmq/home"),
+               layout.etc_file("rabbitmq-env.conf"),
+               layout.etc_file("rabbitmq.conf"),
+               layout.etc_file("rabbitmq-enabled-plugins"), base,
+               layout.data_dir("rabbitmq/log"))
+    ctl = [CTL, "--node", _node(cloud)]
+    cloud.run("rabbitmq", ctl + ["add_vhost", vhost], env=env, timeout=120)
+    cloud.run("rabbitmq", ctl + ["set_permissions", "-p", vhost, "devcloud",
+                                 ".*", ".*", ".*"], env=env, timeout=120)
+    cloud.mark_done(marker)
 
 
 def wait_ready(cloud, timeout=60):
