@@ -121,6 +121,8 @@ def build_parser():
     cmd.add_argument("--ci", action="store_true",
                      help="only the modes CI runs the functional tests on")
 
+    sub.add_parser("packages", help="the Debian packages `up` installs")
+
     cmd = sub.add_parser("cell", help="take a cell of a multi-cell cloud "
                          "down (its database refuses Nova) or up again")
     cmd.add_argument("action", choices=("down", "up"))
@@ -368,6 +370,9 @@ def _main(argv):
     args = build_parser().parse_args(argv)
     if args.command == "modes":
         return cmd_modes(args)
+    if args.command == "packages":
+        print(" ".join(lifecycle.debian_packages()))
+        return 0
     if args.command == "up":
         return lifecycle.up(_cloud(modes.get(args.nova), args.cells or 1,
                                    debug=args.debug))

@@ -136,11 +136,19 @@ def _is_current(cloud):
         return False  # e.g. nova_patch/ gone: let the install step say so
 
 
+# The services that come from Debian's packages (each module's PACKAGE).
+DEBIAN_SERVICES = (rabbitmq, mariadb)
+
+
+def debian_packages():
+    return [service.PACKAGE for service in DEBIAN_SERVICES]
+
+
 def _install(cloud):
     progress, mode, layout = cloud.progress, cloud.mode, cloud.layout
-    with progress.step("rabbitmq-server, mariadb-server (Debian) present"):
-        rabbitmq.ensure_installed(progress)
-        mariadb.ensure_installed(progress)
+    with progress.step(", ".join(debian_packages()) + " (Debian) present"):
+        for service in DEBIAN_SERVICES:
+            service.ensure_installed(progress)
     with progress.step(f"venv {layout.venv}: {mode.summary}"):
         installed = install.ensure_venv(mode, layout)
     if mode.patched:
