@@ -6,6 +6,7 @@ import sys
 from devcloud_lib import lifecycle, modes, paths, procs
 from devcloud_lib.context import Cloud
 from devcloud_lib.progress import Progress
+from devcloud_lib.services import horizon
 
 DESCRIPTION = """\
 A real local OpenStack cloud for osc-image-props: Keystone, Placement,
@@ -139,6 +140,7 @@ def cmd_env(cloud, args):
     print(f"export OS_CLOUD={args.cloud}")
     print(f"export DEVCLOUD_MODE={cloud.mode.name}")
     print(f"export DEVCLOUD_VENV={layout.venv}")
+    print(f"export DEVCLOUD_HORIZON_URL={horizon.url(cloud)}")
     return 0
 
 

@@ -1,0 +1,29 @@
+"""The "Image Properties" tab of the instance detail page."""
+
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import tabs
+
+from osc_image_props_dashboard import connection
+from osc_image_props_dashboard import report
+
+
+class ImagePropertiesTab(tabs.Tab):
+    """Nova's copy of the boot image's properties, beside Glance now.
+
+    Loaded on demand (``preload = False``): the page itself costs no
+    request to Nova or Glance until the user opens the tab.
+    """
+
+    name = _('Image Properties')
+    slug = 'image_properties'
+    template_name = 'osc_image_props_dashboard/_image_properties.html'
+    preload = False
+
+    def get_context_data(self, request):
+        instance_id = self.tab_group.kwargs['instance_id']
+        try:
+            conn = connection.user_connection(request)
+        except exceptions.ServiceCatalogException as exc:
+            return {'report': report.failure(exc)}
+        return {'report': report.build(conn, instance_id)}
