@@ -25,8 +25,9 @@ from devcloud_lib.progress import StepFailed
 SERVICE = "horizon"
 SETTINGS_MODULE = "openstack_dashboard.settings"
 ENABLED_FILE = "_9050_osc_image_props.py"
-# Some XStatic sdists still import pkg_resources in setup.py.
-BUILD_CONSTRAINTS = "setuptools<81\n"
+# Also used by tox's dashboard-unit environment.
+BUILD_CONSTRAINTS = os.path.join(paths.TEMPLATES_DIR,
+                                 "horizon-build-constraints.txt")
 
 LOCAL_SETTINGS = """\
 # Written by tools/devcloud for its {mode} cloud.
@@ -102,10 +103,7 @@ def ensure_installed(cloud):
     if _read_json(marker) == want:
         return False
     log = cloud.layout.log_file("horizon-install")
-    build = os.path.join(cloud.layout.run, "horizon-build-constraints.txt")
-    with open(build, "w") as out:
-        out.write(BUILD_CONSTRAINTS)
-    env = dict(cloud.env(), PIP_CONSTRAINT=build)
+    env = dict(cloud.env(), PIP_CONSTRAINT=BUILD_CONSTRAINTS)
     env.pop("VIRTUAL_ENV", None)
     steps = []
     if not os.path.exists(_bin(cloud, "python")):
