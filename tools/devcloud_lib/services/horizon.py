@@ -17,6 +17,7 @@ import random
 import secrets
 import shutil
 import subprocess
+import sys
 
 from devcloud_lib import install, modes, paths
 from devcloud_lib import ports as ports_mod
@@ -107,7 +108,7 @@ def ensure_installed(cloud):
     env.pop("VIRTUAL_ENV", None)
     steps = []
     if not os.path.exists(_bin(cloud, "python")):
-        steps.append(["python3", "-m", "venv", venv(cloud)])
+        steps.append([sys.executable, "-m", "venv", venv(cloud)])
     steps.append([_bin(cloud, "python"), "-m", "pip", "install",
                   "--cache-dir", cloud.layout.pip_cache,
                   "--find-links", cloud.layout.wheelhouse,
