@@ -200,10 +200,9 @@ class DashboardTestCase(testtools.TestCase):
         return response
 
     def boot(self, image, conn=None):
+        """Boot a server from an image (name or ID); return its ID."""
         conn = conn or self.demo
-        image_id = image if len(image) == 36 else (
-            conn.image.find_image(image, ignore_missing=False).id
-        )
+        image_id = conn.image.find_image(image, ignore_missing=False).id
         flavor = conn.compute.find_flavor(FLAVOR, ignore_missing=False)
         server = conn.compute.create_server(
             name='dash-%s' % uuid.uuid4().hex[:8], image_id=image_id,
