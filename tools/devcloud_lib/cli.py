@@ -20,8 +20,8 @@ import sys
 from devcloud_lib import cells as cells_mod
 from devcloud_lib import lifecycle, modes, paths, procs
 from devcloud_lib.context import Cloud
-from devcloud_lib.services import mariadb
 from devcloud_lib.progress import Progress
+from devcloud_lib.services import horizon, mariadb
 
 DESCRIPTION = """\
 A real local OpenStack cloud for osc-image-props: Keystone, Placement,
@@ -227,7 +227,8 @@ def env_values(cloud, os_cloud="devcloud"):
             "DEVCLOUD_MODE": cloud.mode.name,
             "DEVCLOUD_CELLS": str(layout.cells),
             "DEVCLOUD_CLOUD": layout.name,
-            "DEVCLOUD_VENV": layout.venv}
+            "DEVCLOUD_VENV": layout.venv,
+            "DEVCLOUD_HORIZON_URL": horizon.url(cloud)}
 
 
 def cmd_env(cloud, args):

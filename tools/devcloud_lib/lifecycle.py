@@ -22,6 +22,7 @@ from devcloud_lib import ports as ports_mod
 from devcloud_lib.progress import StepFailed
 from devcloud_lib.services import (
     glance,
+    horizon,
     keystone,
     mariadb,
     netstub,
@@ -50,6 +51,7 @@ PROCESSES = [
     ("nova-conductor", None, None),
     ("nova-scheduler", None, None),
     ("nova-compute", None, None),
+    ("horizon", None, horizon.health_url),
 ]
 
 
@@ -216,6 +218,7 @@ def _start(cloud):
             nova.manage(cloud, "cell_v2", "discover_hosts", "--verbose")
         cloud.mark_done("nova-hosts")
     _write_clouds_yaml(cloud)
+    horizon.up(cloud)
 
 
 def nova_databases(cloud):
@@ -280,6 +283,8 @@ def _figures(cloud, installed):
     progress.say(f"clouds.yaml: {cloud.layout.clouds_yaml} (clouds "
                  "devcloud, devcloud-alt, devcloud-reader, devcloud-admin); "
                  'eval "$(tools/devcloud env)"')
+    progress.say(f"horizon: {horizon.url(cloud)}/ (users demo, alt: "
+                 "passwords in clouds.yaml)")
     with open(cloud.layout.run_file("last-up.json"), "w") as out:
         json.dump({"kind": kind, "seconds": round(elapsed, 1),
                    "rss_bytes": rss, "time": time.time()}, out)

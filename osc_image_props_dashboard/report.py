@@ -1,0 +1,134 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What the tab shows for one server, computed from the SDK extension.
+
+Everything that comes from the cloud (names, values, IDs, error messages)
+is untrusted: it leaves this module with control, bidi and invisible
+characters made visible by the CLI's own escaping, and Django's
+autoescaping then renders it as text.
+"""
+
+import dataclasses
+
+from keystoneauth1 import exceptions as ksa_exceptions
+from openstack import exceptions as sdk_exceptions
+
+from osc_image_props import sdk
+from osc_image_props.osc import errors
+from osc_image_props.osc import output
+
+# Page states, one template branch each.
+PROPERTIES = 'properties'
+VOLUME_BOOTED = 'volume-booted'
+UNREACHABLE = 'unreachable'
+UNSUPPORTED = 'unsupported'
+NOT_FOUND = 'not-found'
+ERROR = 'error'
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One property, as Nova keeps it and as Glance has it now."""
+
+    name: str
+    #: Nova's value, escaped; None when only Glance has the property.
+    embedded: object
+    #: Glance's value, escaped; None when Glance has no such value.
+    glance: object
+    #: ``changed``, ``only-embedded``, ``only-glance`` or ``unchanged``.
+    state: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    state: str
+    rows: tuple = ()
+    #: The boot image's ID, escaped; None for a server booted from a volume.
+    image_id: object = None
+    #: False when Glance has no such image visible to the user.
+    image_found: bool = False
+    #: One escaped line for the states other than ``properties``.
+    message: str = ''
+    #: The cloud's highest compute microversion (``unsupported`` only).
+    cloud_max_version: object = None
+
+    @property
+    def drifted(self):
+        return sum(1 for row in self.rows if row.state != 'unchanged')
+
+
+def _text(value):
+    if value is None:
+        return None
+    return output.escape_unprintable(value)
+
+
+def _rows(drift):
+    return tuple(
+        Row(
+            name=_text(prop.name),
+            embedded=_text(prop.embedded),
+            glance=_text(prop.glance),
+            state=prop.state,
+        )
+        for prop in drift.properties
+    )
+
+
+def failure(exc):
+    """The :class:`Report` of a failure before any request was made."""
+    return Report(ERROR, message=errors.one_line(exc))
+
+
+def build(conn, server_id):
+    """Return the :class:`Report` for one server, never raising for the
+    cloud's answers: every failure becomes a state with a one-line message.
+    """
+    try:
+        drift = sdk.image_properties_drift(conn, server_id)
+    except sdk.ImagePropertiesUnsupported as exc:
+        return Report(
+            UNSUPPORTED,
+            message=errors.one_line(exc),
+            cloud_max_version=_text(exc.cloud_max_version),
+        )
+    except sdk.ImagePropertiesUnreachable as exc:
+        return Report(UNREACHABLE, message=errors.one_line(exc))
+    except sdk_exceptions.NotFoundException:
+        return Report(
+            NOT_FOUND,
+            message=errors.one_line(
+                'Server %s does not exist or is not visible to you.'
+                % server_id
+            ),
+        )
+    except (
+        sdk_exceptions.SDKException,
+        ksa_exceptions.ClientException,
+    ) as exc:
+        return failure(exc)
+
+    if drift.image_id is None:
+        return Report(
+            VOLUME_BOOTED,
+            message=(
+                'This server was booted from a volume: Nova keeps no image '
+                'properties for it.'
+            ),
+        )
+    return Report(
+        PROPERTIES,
+        rows=_rows(drift),
+        image_id=_text(drift.image_id),
+        image_found=drift.image_found,
+    )
