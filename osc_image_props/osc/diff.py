@@ -5,6 +5,7 @@ from osc_lib.command import command
 from osc_image_props import sdk
 from osc_image_props.osc import errors
 from osc_image_props.osc import output
+from osc_image_props.osc import timeout
 
 # Exit status with --exit-code when there is drift: 1 stays "error".
 DRIFT_EXIT_CODE = 3
@@ -48,7 +49,9 @@ class DiffServerImageProperties(command.Lister):
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
-        with errors.command_errors(parsed_args.server):
+        errors.require_server(parsed_args.server)
+        errors_of_server = errors.command_errors(parsed_args.server)
+        with errors_of_server, timeout.default_timeout(conn):
             drift = sdk.image_properties_drift(conn, parsed_args.server)
         self._has_drift = drift.has_drift
 

@@ -24,6 +24,14 @@ def note(app, message):
     app.stderr.write(one_line(message) + '\n')
 
 
+def require_server(server):
+    """Refuse an empty server name or ID before any request is made."""
+    if not server.strip():
+        raise osc_exceptions.CommandError(
+            'The server name or ID must not be empty.'
+        )
+
+
 @contextlib.contextmanager
 def command_errors(server=None):
     """Turn SDK and keystoneauth failures into one-line CommandErrors.

@@ -2,9 +2,10 @@
 
 These are cliff command hooks (entry-point groups ``openstack.cli.server_list``
 and ``openstack.cli.server_show``), so OSC's own commands run unchanged. With
-the option absent a hook does nothing at all; with it, the hook makes the
-command's own compute requests at microversion 2.98, captures the server
-bodies they return (see :mod:`capture`) and adds one column or field.
+the option absent a hook does nothing at all; with it, the hook lets the
+command's own server requests negotiate microversion 2.98 or later, captures
+the server bodies they return (see :mod:`capture`) and adds one column or
+field.
 """
 
 from cliff import hooks
@@ -13,33 +14,11 @@ from osc_lib import exceptions as osc_exceptions
 from osc_image_props import sdk
 from osc_image_props.osc import capture
 from osc_image_props.osc import errors
+from osc_image_props.osc import options
 from osc_image_props.osc import output
 
 LIST_COLUMN = 'Image Properties'
 SHOW_FIELD = 'image_properties'
-
-
-def _wanted_keys(option_value):
-    """Parse ``KEY[,KEY...]``; an empty value means every key."""
-    return {k.strip() for k in option_value.split(',') if k.strip()}
-
-
-def _parse_match(conditions):
-    """Parse ``--image-property`` values into an sdk ``match`` dict."""
-    match = {}
-    for condition in conditions:
-        name, sep, value = condition.partition('=')
-        if not name:
-            raise osc_exceptions.CommandError(
-                '--image-property needs a property name: %r' % condition
-            )
-        if name in match and match[name] != (value if sep else None):
-            raise osc_exceptions.CommandError(
-                '--image-property %s is given twice with different '
-                'conditions.' % name
-            )
-        match[name] = value if sep else None
-    return match
 
 
 class _ImagePropertiesHook(hooks.CommandHook):
@@ -48,6 +27,22 @@ class _ImagePropertiesHook(hooks.CommandHook):
     def __init__(self, command):
         super().__init__(command)
         self._capture = None
+        # cliff runs after-hooks only when the command succeeds, and an
+        # interactive ``openstack`` runs several commands in one process:
+        # undo the capture when run() ends, however it ends.
+        run = command.run
+
+        def run_then_stop_capture(parsed_args):
+            try:
+                return run(parsed_args)
+            finally:
+                self._stop_capture()
+
+        command.run = run_then_stop_capture
+
+    def _stop_capture(self):
+        if self._capture is not None:
+            self._capture.stop()
 
     def get_parser(self, parser):
         parser.add_argument(
@@ -69,6 +64,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
     def before(self, parsed_args):
         if not self._active(parsed_args):
             return parsed_args
+        self._wanted = options.wanted_keys(parsed_args.image_properties or '')
         compute = self.cmd.app.client_manager.sdk_connection.compute
         with errors.command_errors():
             self._capture = capture.ServerCapture(compute).start()
@@ -77,7 +73,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
     def after(self, parsed_args, return_code):
         if self._capture is None:
             return return_code
-        self._capture.stop()
+        self._stop_capture()
         # cliff picks the formatter after before() runs; swap it here.
         output.use_safe_formatter(self.cmd, parsed_args)
         column_names, data = return_code
@@ -86,12 +82,19 @@ class _ImagePropertiesHook(hooks.CommandHook):
                 tuple(column_names), data, parsed_args
             )
 
-    @staticmethod
-    def _properties_column(properties, parsed_args):
-        wanted = _wanted_keys(parsed_args.image_properties)
-        if properties is not None and wanted:
+    def _properties(self, server_id):
+        """The server's properties, or None and False when unknown."""
+        try:
+            return self._capture.image_properties(server_id), True
+        except sdk.ImagePropertiesUnreachable:
+            return None, False
+
+    def _properties_column(self, properties, known):
+        if not known:
+            return output.UnknownProperties()
+        if properties is not None and self._wanted:
             properties = {
-                k: v for k, v in properties.items() if k in wanted
+                k: v for k, v in properties.items() if k in self._wanted
             }
         return output.SafeDictColumn(properties)
 
@@ -100,7 +103,8 @@ class ServerListHook(_ImagePropertiesHook):
     _help = (
         "Add an 'Image Properties' column: the image properties Nova keeps "
         'for each server (compute API microversion 2.98 or later), limited '
-        'to the given keys if any. Makes the same requests as without it.'
+        'to the given keys if any (write \\, for a comma inside a key). '
+        'Makes the same requests as without it.'
     )
 
     def get_parser(self, parser):
@@ -114,11 +118,11 @@ class ServerListHook(_ImagePropertiesHook):
             help=(
                 'List only servers whose embedded image properties have '
                 'this key with this value, or this key at all without '
-                '=<value> (repeat option to require several). Nova cannot '
-                'filter on these, so this pages through every server the '
-                'list would show and filters on the client (compute API '
-                'microversion 2.98 or later); it makes the same requests '
-                'as without it.'
+                '=<value> (repeat option to require several; write \\= for '
+                'an equals sign inside the key). Nova cannot filter on '
+                'these, so this pages through every server the list would '
+                'show and filters on the client (compute API microversion '
+                '2.98 or later); it makes the same requests as without it.'
             ),
         )
         return parser
@@ -130,7 +134,7 @@ class ServerListHook(_ImagePropertiesHook):
 
     def before(self, parsed_args):
         # Refuse a malformed condition before any request is made.
-        self._match = _parse_match(
+        self._match = options.parse_match(
             getattr(parsed_args, 'image_property_match', [])
         )
         return super().before(parsed_args)
@@ -146,26 +150,50 @@ class ServerListHook(_ImagePropertiesHook):
         # Build every row now: a server without the field must fail the
         # command before any row is printed.
         kept = []
+        unknown = 0
         for row in rows:
-            properties = self._capture.image_properties(row[id_index])
-            if not sdk.matches(properties, self._match):
+            properties, known = self._properties(row[id_index])
+            if not known:
+                unknown += 1
+                if self._match:
+                    continue
+            elif not sdk.matches(properties, self._match):
                 continue
             row = tuple(row)
             if with_column:
-                row += (self._properties_column(properties, parsed_args),)
+                row += (self._properties_column(properties, known),)
             kept.append(row)
+        if unknown:
+            self._note_unknown(unknown)
         if with_column:
             column_names += (LIST_COLUMN,)
         return column_names, kept
+
+    def _note_unknown(self, count):
+        servers = '1 server is' if count == 1 else '%d servers are' % count
+        if self._match:
+            errors.note(
+                self.cmd.app,
+                '%s in a cell the compute API cannot reach now: '
+                '--image-property cannot tell whether they match, so they '
+                'are left out.' % servers,
+            )
+        else:
+            errors.note(
+                self.cmd.app,
+                '%s in a cell the compute API cannot reach now: their '
+                'image properties are shown as unknown.' % servers,
+            )
 
 
 class ServerShowHook(_ImagePropertiesHook):
     _help = (
         "Add an 'image_properties' field: the image properties Nova keeps "
         'for the server (compute API microversion 2.98 or later), limited '
-        'to the given keys if any. Put it after <server>, or write '
-        '--image-properties=<key>,... : a bare value before <server> is '
-        'taken as the key list. Makes the same requests as without it.'
+        'to the given keys if any (write \\, for a comma inside a key). Put '
+        'it after <server>, or write --image-properties=<key>,... : a bare '
+        'value before <server> is taken as the key list. Makes the same '
+        'requests as without it.'
     )
 
     def before(self, parsed_args):
@@ -183,8 +211,13 @@ class ServerShowHook(_ImagePropertiesHook):
             raise osc_exceptions.CommandError(
                 "--image-properties needs the server's id field."
             )
-        fields[SHOW_FIELD] = self._properties_column(
-            self._capture.image_properties(fields['id']), parsed_args
-        )
+        properties, known = self._properties(fields['id'])
+        if not known:
+            errors.note(
+                self.cmd.app,
+                'Server %s is in a cell the compute API cannot reach now: '
+                'its image properties are shown as unknown.' % fields['id'],
+            )
+        fields[SHOW_FIELD] = self._properties_column(properties, known)
         names = tuple(sorted(fields))
         return names, tuple(fields[n] for n in names)

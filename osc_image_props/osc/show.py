@@ -7,6 +7,7 @@ from osc_lib.command import command
 from osc_image_props import sdk
 from osc_image_props.osc import errors
 from osc_image_props.osc import output
+from osc_image_props.osc import timeout
 
 LOG = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ class ShowServerImageProperties(command.ShowOne):
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
-        with errors.command_errors(parsed_args.server):
+        errors.require_server(parsed_args.server)
+        errors_of_server = errors.command_errors(parsed_args.server)
+        with errors_of_server, timeout.default_timeout(conn):
             server = sdk.find_server(conn, parsed_args.server)
             properties = server.embedded_image_properties()
 

@@ -41,9 +41,15 @@ class TestCase(testtools.TestCase):
         args.update(config)
         return openstack.connection.Connection(**args)
 
-    def run_cli(self, *argv, auth=True):
-        """Run ``openstack ARGV`` in-process; return (status, out, err)."""
-        stdout, stderr = io.StringIO(), io.StringIO()
+    def run_cli(self, *argv, auth=True, stdout=None):
+        """Run ``openstack ARGV`` in-process; return (status, out, err).
+
+        :param stdout: the stream to give the command as standard output
+            (default: a StringIO, which is not a terminal); ``out`` is then
+            its ``getvalue()``, or its binary buffer's.
+        """
+        stdout = io.StringIO() if stdout is None else stdout
+        stderr = io.StringIO()
         self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
         self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
         args = (list(fakes.AUTH_ARGS) if auth else []) + list(argv)
@@ -55,7 +61,7 @@ class TestCase(testtools.TestCase):
             for handler in list(_root_handlers()):
                 if getattr(handler, 'stream', None) is stderr:
                     _remove_handler(handler)
-        return status, stdout.getvalue(), stderr.getvalue()
+        return status, _written(stdout), stderr.getvalue()
 
     def assertOneLineError(self, status, out, err, *fragments):
         """Exit 1, no traceback, the error as the last line of stderr.
@@ -85,6 +91,13 @@ class _MockerFixture(fixtures.Fixture):
         self.mocker = requests_mock.Mocker(**self._kwargs)
         self.mocker.start()
         self.addCleanup(self.mocker.stop)
+
+
+def _written(stream):
+    if hasattr(stream, 'getvalue'):
+        return stream.getvalue()
+    stream.flush()
+    return stream.buffer.getvalue()
 
 
 def _forget_cached_clients():

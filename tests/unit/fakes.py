@@ -193,6 +193,9 @@ class FakeCloud:
             and _version_tuple(version) < (2, 98)
         ):
             del body['image']['properties']
+        if 'name' in body and _version_tuple(version) >= (2, 100):
+            # Nova 2025.1 (2.100) shows the hints given at boot.
+            body['scheduler_hints'] = {}
         return body
 
     # -- registration --------------------------------------------------

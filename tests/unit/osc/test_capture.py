@@ -1,0 +1,146 @@
+"""The capture behind --image-properties: restored, scoped, parsed once."""
+
+import io
+
+import fixtures
+from openstack.compute.v2 import server as sdk_server
+import requests
+
+from osc_image_props import sdk
+from osc_image_props.osc import capture
+from tests.unit import fakes
+from tests.unit.osc import test_hooks
+
+
+class TestRestoredOnEveryPath(test_hooks.HookTestCase):
+    max_version = '2.104'
+
+    def interactive(self, commands, hooks=True):
+        """Run ``openstack`` interactively: one process, one client."""
+        self.useFixture(fixtures.MonkeyPatch('sys.argv', ['openstack']))
+        self.useFixture(fixtures.MonkeyPatch(
+            'sys.stdin', io.StringIO(''.join(c + '\n' for c in commands))))
+        if hooks:
+            self.run_cli()
+        else:
+            with fixtures.MonkeyPatch(
+                'cliff.command.Command._load_hooks', test_hooks._no_hooks
+            ):
+                self.run_cli()
+        return [
+            (r.method, r.url, r.headers.get('OpenStack-API-Version'))
+            for r in self.mocker.request_history
+            if r.path.rstrip('/') not in ('', '/v2.1', '/v3')
+            and 'nope' not in r.url
+        ]
+
+    def test_failed_command_leaves_nothing_behind(self):
+        plain = ['server show %s -f json' % self.web, 'server list -f json']
+        stock = self.interactive(plain, hooks=False)
+        self.mocker.reset_mock()
+        after_failure = self.interactive(
+            ['server show nope --image-properties'] + plain
+        )
+        self.assertEqual(stock, after_failure)
+        self.assertIn(('GET', 'http://compute.test/v2.1/flavors/detail'
+                       '?is_public=None', 'compute 2.61'), stock)
+
+    def test_class_attribute_restored_after_failure(self):
+        before = vars(sdk_server.Server)['_max_microversion']
+        status, out, err = self.run_cli(
+            'server', 'show', 'nope', '--image-properties')
+        self.assertEqual(1, status)
+        self.assertEqual(before, vars(sdk_server.Server)['_max_microversion'])
+        status, out, err = self.run_cli('server', 'list', '--image-property',
+                                        'os_distro=ubuntu')
+        self.assertEqual(0, status, err)
+        self.assertEqual(before, vars(sdk_server.Server)['_max_microversion'])
+
+
+class TestEndpointMatching(test_hooks.HookTestCase):
+
+    def _capture_of(self, url):
+        """Capture one GET of ``url`` answered with a server body."""
+        body = {'server': self.cloud.render(self.web, '2.98')}
+        self.mocker.get(url, json=body)
+        conn = self.connect()
+        compute = conn.compute
+        compute.get_endpoint()
+        recorder = capture.ServerCapture(compute).start()
+        self.addCleanup(recorder.stop)
+        compute.session.session.get(url)
+        return recorder
+
+    def test_compute_endpoint_is_recorded(self):
+        recorder = self._capture_of(
+            'http://compute.test/v2.1/servers/%s' % self.web)
+        self.assertEqual(fakes.PROPERTIES,
+                         recorder.image_properties(self.web))
+
+    def test_other_endpoints_are_not(self):
+        for url in (
+            'https://compute.test/v2.1/servers/%s',
+            'http://compute.test:8774/v2.1/servers/%s',
+            'http://image.test/v2.1/servers/%s',
+            'http://compute.test/v2.10/servers/%s',
+        ):
+            recorder = self._capture_of(url % self.web)
+            self.assertRaises(sdk.ImagePropertiesProtocolError,
+                              recorder.image_properties, self.web)
+
+
+class TestParsedOnce(test_hooks.HookTestCase):
+
+    def _count_parses(self, *argv, hooks=True):
+        parses = []
+        real_loads = requests.models.complexjson.loads
+
+        def counting(text, *args, **kwargs):
+            parses.append(len(text))
+            return real_loads(text, *args, **kwargs)
+
+        with fixtures.MonkeyPatch('requests.models.complexjson.loads',
+                                  counting):
+            if hooks:
+                status, out, err = self.run_cli(*argv)
+            else:
+                (status, out, err), _ = self.run_without_plugin(*argv)
+        self.assertEqual(0, status, err)
+        return len(parses)
+
+    def test_list_body_parsed_once(self):
+        for i in range(5):
+            self.cloud.add_server(name='more-%d' % i)
+        stock = self._count_parses('server', 'list', hooks=False)
+        self.assertEqual(
+            stock,
+            self._count_parses('server', 'list', '--image-properties'))
+
+    def test_show_body_parsed_once(self):
+        stock = self._count_parses('server', 'show', self.web, hooks=False)
+        self.assertEqual(
+            stock,
+            self._count_parses('server', 'show', self.web,
+                               '--image-properties'))
+
+
+
+
+class TestOnePath(test_hooks.HookTestCase):
+
+    def test_hook_failure_is_one_line_and_debug_has_the_traceback(self):
+        del self.cloud.servers[self.other]['image']['properties']
+        status, out, err = self.run_cli('server', 'list',
+                                        '--image-properties')
+        self.assertOneLineError(status, out, err, self.other)
+        status, out, err = self.run_cli('--debug', 'server', 'list',
+                                        '--image-properties')
+        self.assertEqual(1, status)
+        self.assertIn('Traceback', err)
+        self.assertIn('ImagePropertiesMissing', err)
+
+    def test_bad_key_list_is_one_line_and_escaped(self):
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-property', '=\x1b[2J')
+        line = self.assertOneLineError(status, out, err, 'property name')
+        self.assertNotIn('\x1b', line)
