@@ -77,7 +77,10 @@ def _glance_image(conn, image_id):
     if quoted is None:
         return None
     path = '/images/%s' % quoted
-    response = conn.image.get(path, headers={'Accept': 'application/json'})
+    with microversion.readable_discovery('image'):
+        image_api = conn.image
+        image_api.get_endpoint()  # discovery, cached for the request
+    response = image_api.get(path, headers={'Accept': 'application/json'})
     if response.status_code == 404:
         return None
     return responses.json_object(response, 'image', 'GET %s' % path)

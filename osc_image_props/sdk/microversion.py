@@ -8,6 +8,8 @@ field). We never fall back to Glance: Glance has the image as it is now, not
 the copy Nova uses.
 """
 
+import contextlib
+
 from keystoneauth1 import discover
 
 from osc_image_props.sdk import _sdk_internals
@@ -17,16 +19,47 @@ REQUIRED = exceptions.REQUIRED_MICROVERSION
 _REQUIRED_TUPLE = discover.normalize_version_number(REQUIRED)
 
 
-def _endpoint_data(compute):
+def client_max_microversion():
+    """The highest compute microversion our Server resource speaks.
+
+    openstacksdk's own Server maximum, raised to 2.98 if lower: a resource
+    of ours never negotiates less than the stock one.
+    """
+    stock = discover.normalize_version_number(
+        _sdk_internals.stock_server_max_microversion()
+    )
+    return discover.version_to_string(max(stock, _REQUIRED_TUPLE))
+
+
+# What keystoneauth's discovery parser raises on a malformed version
+# document (a version such as "two.ninety-eight", members of the wrong
+# type, JSON nested too deeply to parse). Caught around that one call only.
+_MALFORMED_DISCOVERY = (
+    TypeError, ValueError, AttributeError, KeyError, IndexError,
+    RecursionError,
+)
+
+
+@contextlib.contextmanager
+def readable_discovery(service):
+    """Turn keystoneauth's failures on a malformed version document into
+    :class:`ImagePropertiesDiscoveryError`; wrap only discovery calls.
+
+    :param service: ``'compute'`` or ``'image'``, for the message.
+    """
     try:
-        endpoint_data = compute.get_endpoint_data()
-    except (TypeError, ValueError) as exc:
-        # keystoneauth parsing the cloud's version document: a version
-        # such as "two.ninety-eight" is the cloud's data, not our bug.
+        yield
+    except _MALFORMED_DISCOVERY as exc:
         raise exceptions.ImagePropertiesDiscoveryError(
-            "The compute API's version discovery announced a version that "
-            'cannot be read: %s' % exceptions.printable(exc)
+            "The %s API's version discovery answered with a document "
+            'that cannot be read (%s: %s).'
+            % (service, type(exc).__name__, exceptions.printable(exc))
         ) from exc
+
+
+def _endpoint_data(compute):
+    with readable_discovery('compute'):
+        endpoint_data = compute.get_endpoint_data()
     # No status: discovery got no version document (an HTTP error, an HTML
     # page) and keystoneauth fell back to the catalog URL.
     if endpoint_data is None or endpoint_data.status is None:
@@ -90,12 +123,9 @@ def server_request_microversion(compute):
     version = image_properties_microversion(compute)
     if compute.default_microversion is not None:
         return version
-    stock = min(
-        discover.normalize_version_number(
-            _sdk_internals.stock_server_max_microversion()
-        ),
+    # The cloud is at 2.98 or later here, so the lower of the two maxima
+    # is too.
+    return discover.version_to_string(min(
+        discover.normalize_version_number(client_max_microversion()),
         discover.normalize_version_number(cloud_max_microversion(compute)),
-    )
-    return discover.version_to_string(
-        max(stock, discover.normalize_version_number(version))
-    )
+    ))

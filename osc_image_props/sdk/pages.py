@@ -35,18 +35,27 @@ def _page_key(url, params):
     return parts.path.rstrip('/'), tuple(sorted(set(query)))
 
 
-class _Guard:
-    """Accepts a next link only within the endpoint and only once."""
+class NextLinkGuard:
+    """Accepts a next link only within the endpoint and only once.
+
+    :param endpoint: the compute endpoint URL (``compute.get_endpoint()``).
+    Call :meth:`fetched` with the URL of every page received and
+    :meth:`check` before following a next link; ``check`` raises
+    :class:`ImagePropertiesPagingError`.
+    """
 
     def __init__(self, endpoint):
         self._origin, path = _origin_and_path(endpoint)
         self._prefix = path.rstrip('/') + '/'
         self._seen = set()
 
-    def fetched(self, url, params):
-        self._seen.add(_page_key(url, params))
+    def fetched(self, url, params=None):
+        """Record a page received from ``url`` (plus query ``params``)."""
+        self._seen.add(_page_key(url, params or {}))
 
-    def check(self, url, params):
+    def check(self, url, params=None):
+        """Refuse a next link outside the endpoint or to a page seen."""
+        params = params or {}
         origin, path = _origin_and_path(url)
         if origin != self._origin or not path.startswith(self._prefix):
             raise exceptions.ImagePropertiesPagingError(
@@ -92,7 +101,7 @@ def server_bodies(compute, microversion, query):
     :raises ImagePropertiesPagingError: see above.
     :raises ImagePropertiesProtocolError: a page is not a server list.
     """
-    guard = _Guard(compute.get_endpoint() or '')
+    guard = NextLinkGuard(compute.get_endpoint() or '')
     yielded = set()
     filters = {k: v for k, v in query.items() if k not in ('marker',)}
     limit = query.get('limit')
@@ -103,7 +112,7 @@ def server_bodies(compute, microversion, query):
             url, params=dict(params), microversion=microversion,
             headers={'Accept': 'application/json'},
         )
-        guard.fetched(response.url, {})
+        guard.fetched(response.url)
         body = responses.json_object(response, 'compute', request)
         servers = responses.member(body, 'servers', list, 'compute', request)
         marker = None

@@ -50,12 +50,13 @@ class _EmbeddedImage(_format.Formatter):
 class Server(_server.Server):
     """A compute server whose ``image`` is an :class:`ImageRef`.
 
-    Requests for this resource negotiate up to microversion 2.98, so the
-    embedded image properties are part of ``GET /servers/{id}`` and
-    ``GET /servers/detail``.
+    Requests for this resource negotiate up to openstacksdk's own Server
+    maximum or 2.98, whichever is higher, so the embedded image properties
+    are part of ``GET /servers/{id}`` and ``GET /servers/detail`` and
+    nothing the stock resource would get is lost.
     """
 
-    _max_microversion = microversion.REQUIRED
+    _max_microversion = microversion.client_max_microversion()
 
     #: The embedded image reference; ``None`` for a server booted from a
     #: volume.

@@ -144,6 +144,18 @@ class TestMicroversionRules(base.TestCase):
             self.assertEqual(expected, _microversions(self.mocker), cloud_max)
             self.mocker.reset_mock()
 
+    def test_server_resource_negotiates_no_lower_than_the_stock_one(self):
+        self.cloud.max_version = '2.104'
+        server_id = self.cloud.add_server()
+        conn = self.connect()
+        conn.compute.get_server(server_id)
+        stock = _microversions(self.mocker)
+        self.mocker.reset_mock()
+        server = sdk.Server.existing(id=server_id).fetch(conn.compute)
+        self.assertEqual(
+            [_raised_to_2_98(h) for h in stock], _microversions(self.mocker))
+        self.assertEqual(fakes.PROPERTIES, server.embedded_image_properties())
+
     def test_newest_sdk_keeps_2_100_on_a_2_100_cloud(self):
         # openstacksdk 4.5 and later speak 2.100; 4.0 stops at 2.96.
         self.cloud.max_version = '2.100'

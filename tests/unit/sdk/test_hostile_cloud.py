@@ -197,6 +197,34 @@ class TestVersionDiscovery(base.TestCase):
                     r'^http://compute\.test/v2\.1/?$'):
             self.mocker.get(re.compile(url), **response)
 
+    def test_malformed_discovery_documents(self):
+        for document in (
+            DEEP_JSON,
+            '{"version": 5}',
+            '{"versions": [1]}',
+            '{"version": {"id": 5, "status": "CURRENT", "version": "2.98",'
+            ' "min_version": "2.1", "links": [{"rel": "self", "href": 5}]}}',
+            '{"version": {"id": "v2.1", "status": "CURRENT",'
+            ' "version": ["2.98"], "min_version": "2.1", "links": []}}',
+        ):
+            self._discovery_answers(text=document)
+            error = self.assertRaises(
+                sdk.ImagePropertiesDiscoveryError,
+                sdk.get_image_properties, self.connect(), 'x')
+            self.assertIn('version discovery', str(error))
+        self.assertEqual([], fakes.compute_requests(self.mocker))
+
+    def test_malformed_image_discovery_document(self):
+        server_id = self.cloud.add_server()
+        for document in (DEEP_JSON, '{"versions": [1]}',
+                         '{"versions": "x"}'):
+            self.mocker.get(re.compile(r'^http://image\.test/?$'),
+                            text=document)
+            error = self.assertRaises(
+                sdk.ImagePropertiesDiscoveryError,
+                sdk.image_properties_drift, self.connect(), server_id)
+            self.assertIn('image API', str(error))
+
     def test_discovery_error_is_not_no_microversions(self):
         for response in (
             {'status_code': 500, 'text': 'boom'},
