@@ -22,8 +22,10 @@ PARTS = {
     "sdk": "part_sdk",
     "fleet": "part_fleet",
     "fleet10k": "part_fleet_scale",
+    "floor": "part_floor",
 }
-ORDER = ("requests", "load", "sdk", "sql", "walltime", "fleet", "fleet10k")
+ORDER = ("requests", "load", "sdk", "sql", "walltime", "fleet", "fleet10k",
+         "floor")
 # Parts that bring their own (fake) cloud: no devcloud needed.
 WITHOUT_DEVCLOUD = {"fleet10k"}
 
