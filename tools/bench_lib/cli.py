@@ -104,11 +104,14 @@ def main(argv):
 
 def _measure_without_devcloud(args):
     started = time.time()
+    newest = venvs.ensure_newest()
     ctx = types.SimpleNamespace(repeat=args.repeat, tiers=args.tiers)
     document = {
         "command": "tools/bench " + " ".join(
             shlex.quote(a) for a in sys.argv[1:]),
-        "machine": machine.describe({"plugin": venvs.ensure_newest()}, {}),
+        # No devcloud: its "cloud" versions are those of the client venv.
+        "machine": machine.describe({"plugin": newest},
+                                    {"DEVCLOUD_VENV": newest}),
         "repeat": args.repeat, "parts": {}, "figures": [],
     }
     for part in args.parts:
