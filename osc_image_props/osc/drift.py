@@ -45,8 +45,8 @@ class DriftServerImageProperties(command.Lister):
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
-        query = fleet_query.query(conn, parsed_args)
         with errors.command_errors(), timeout.default_timeout(conn):
+            query = fleet_query.query(conn, parsed_args)
             # The first page is asked for while the output is written;
             # a cloud that is too old fails here, before any output.
             servers = sdk.fleet_drift(

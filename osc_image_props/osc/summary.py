@@ -31,8 +31,8 @@ class SummarizeServerImageProperties(command.Lister):
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
-        query = fleet_query.query(conn, parsed_args)
         with errors.command_errors(), timeout.default_timeout(conn):
+            query = fleet_query.query(conn, parsed_args)
             summary = sdk.summarize(
                 conn, fleet_query.keys(parsed_args),
                 max_servers=fleet_query.max_servers(parsed_args), **query
