@@ -8,7 +8,6 @@ Glance does.
 import re
 import urllib.parse
 
-from tests.unit import fakes
 
 IMAGE_LIST = re.compile(r'^http://image\.test/v2/images(\?.*)?$')
 
@@ -49,5 +48,3 @@ def add_image(cloud, image_id, properties, **fields):
 def image_id(number):
     return '00000000-0000-4000-8000-%012d' % number
 
-
-__all__ = ['fakes']
