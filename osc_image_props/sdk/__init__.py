@@ -33,6 +33,11 @@ from osc_image_props.sdk.exceptions import ImagePropertiesProtocolError
 from osc_image_props.sdk.exceptions import ImagePropertiesUnreachable
 from osc_image_props.sdk.exceptions import ImagePropertiesUnsupported
 from osc_image_props.sdk.exceptions import ImagePropertiesVersionConflict
+from osc_image_props.sdk.fleet import fleet_drift
+from osc_image_props.sdk.fleet import PropertyCount
+from osc_image_props.sdk.fleet import ServerDrift
+from osc_image_props.sdk.fleet import summarize
+from osc_image_props.sdk.fleet import Summary
 from osc_image_props.sdk.resource import ImageRef
 from osc_image_props.sdk.resource import Server
 
@@ -47,11 +52,16 @@ __all__ = [
     'ImagePropertiesVersionConflict',
     'ImagePropertiesDrift',
     'ImageRef',
+    'PropertyCount',
     'PropertyDrift',
     'Server',
+    'ServerDrift',
+    'Summary',
     'find_server',
+    'fleet_drift',
     'get_image_properties',
     'image_properties_drift',
     'list_image_properties',
     'matches',
+    'summarize',
 ]

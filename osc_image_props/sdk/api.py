@@ -41,18 +41,24 @@ def _as_resource(conn, raw, version):
 _NOT_AN_ID = (404, 400, 403)
 
 
+# What _server_by_id returns when Nova refused the microversion (406).
+_REFUSED = object()
+
+
 def _server_by_id(compute, server_id, version):
-    """The raw body of ``GET /servers/{id}``, or None if not found by ID."""
-    quoted = urls.segment(server_id)
-    if quoted is None:
-        return None
-    path = '/servers/%s' % quoted
+    """``GET /servers/{id}``: ``(raw body or None or _REFUSED, response)``.
+
+    None when the ID names no server (the caller looks it up as a name).
+    """
+    path = '/servers/%s' % urls.segment(server_id)
     request = 'GET %s' % path
     response = compute.get(
         path, microversion=version, headers={'Accept': 'application/json'}
     )
+    if microversion.refused(response):
+        return _REFUSED, response
     if response.status_code in _NOT_AN_ID:
-        return None
+        return None, response
     body = responses.json_object(response, 'compute', request)
     raw = responses.member(body, 'server', dict, 'compute', request)
     found = raw.get('id')
@@ -61,7 +67,26 @@ def _server_by_id(compute, server_id, version):
             'The compute API answered %s with a different server (%s).'
             % (exceptions.printable(request), exceptions.printable(found))
         )
-    return raw
+    return raw, response
+
+
+def _server_by_id_negotiated(compute, server_id, version):
+    """As :func:`_server_by_id`, lowering the microversion once if refused.
+
+    :returns: ``(raw body or None, the microversion Nova accepted)``.
+    """
+    raw, response = _server_by_id(compute, server_id, version)
+    if raw is _REFUSED:
+        lower = microversion.after_refusal(compute, version, response)
+        if lower is not None:
+            version = lower
+            raw, response = _server_by_id(compute, server_id, version)
+        if raw is _REFUSED:
+            # Refused with nothing lower to try: Nova's error stands.
+            sdk_exceptions.raise_from_response(response)
+    if raw is not None:
+        microversion.check_answered_with_microversions(compute, response)
+    return raw, version
 
 
 def _server_by_name(compute, name, version):
@@ -85,17 +110,25 @@ def _server_by_name(compute, name, version):
     return found[0]
 
 
-def find_server(conn, server):
+def find_server(conn, server, wanted_microversion=None):
     """Fetch one server at microversion 2.98 or later.
 
     The request goes out at the microversion ``conn.compute.get_server()``
     would use, raised to 2.98 if lower: never lowered (see
     :func:`~osc_image_props.sdk.microversion.server_request_microversion`).
+    An ID costs no version discovery: the first request goes out at the
+    highest microversion this client speaks, and only if Nova refuses it
+    (an older cloud) is the cloud's maximum learnt, from Nova's refusal or
+    a discovery made then (see
+    :func:`~osc_image_props.sdk.microversion.after_refusal`).
 
     :param conn: an :class:`openstack.connection.Connection`.
     :param server: a server ID, a server name, or an
         :class:`openstack.compute.v2.server.Server`. Names resolve as
         ``conn.compute.find_server(name, ignore_missing=False)`` does.
+    :param wanted_microversion: ask at this microversion (2.98 or later)
+        instead, e.g. one the caller settled by discovery already; a
+        microversion the user configured still wins.
     :returns: an :class:`osc_image_props.sdk.resource.Server`.
     :raises openstack.exceptions.NotFoundException: no such server visible
         to the caller (also for an empty name).
@@ -106,20 +139,30 @@ def find_server(conn, server):
     :raises ImagePropertiesProtocolError: the compute API answered with
         something that is not a server (not JSON, HTML, another server).
 
-    An ID costs one ``GET /servers/{id}``; a name costs what
+    An ID costs one ``GET /servers/{id}`` (two on a cloud older than this
+    client, which refuses the first); a name costs what
     ``find_server`` costs (the ID lookup, then one filtered detail list).
     IDs and names are quoted into the URL; ``.`` and ``..`` are looked up
     as names only.
     """
     compute = conn.compute
-    version = microversion.server_request_microversion(compute)
+    version = microversion.first_server_microversion(
+        compute, wanted_microversion
+    )
     if isinstance(server, _sdk_resource.Resource):
         server = server.id
     if not server:
         raise sdk_exceptions.NotFoundException(
             'No server has an empty name or ID.'
         )
-    raw = _server_by_id(compute, server, version)
+    raw = None
+    if urls.segment(server) is not None:
+        raw, version = _server_by_id_negotiated(compute, server, version)
+    elif wanted_microversion is None:
+        # "." and "..": no ID lookup, so no refusal to learn from.
+        version = microversion.server_request_microversion(compute)
+    else:
+        version = microversion.image_properties_microversion(compute)
     if raw is None:
         raw = _server_by_name(compute, server, version)
     return _as_resource(conn, raw, version)

@@ -141,7 +141,11 @@ def image_properties_drift(conn, server):
     :raises ImagePropertiesUnreachable: the server is in a cell the
         compute API cannot reach.
     """
-    found = api.find_server(conn, server)
+    # The dialect needs the cloud's maximum anyway: learnt first, it also
+    # settles the server request's microversion.
+    found = api.find_server(
+        conn, server, microversion.server_request_microversion(conn.compute)
+    )
     embedded = found.embedded_image_properties()
     if embedded is None:
         return ImagePropertiesDrift(found, None, False, ())

@@ -21,6 +21,7 @@ the copy Nova uses.
 """
 
 import contextlib
+import re
 
 from keystoneauth1 import discover
 
@@ -141,3 +142,76 @@ def server_request_microversion(compute):
         discover.normalize_version_number(client_max_microversion()),
         discover.normalize_version_number(cloud_max_microversion(compute)),
     ))
+
+
+# Nova's answer to a microversion above its maximum (406): "Version 2.100
+# is not supported by the API. Minimum is 2.1 and maximum is 2.98."
+_REFUSAL_MAXIMUM = re.compile(r'maximum is (\d{1,3}\.\d{1,4})\b')
+_VERSION_HEADERS = ('OpenStack-API-Version', 'X-OpenStack-Nova-API-Version')
+
+
+def _key(version):
+    return discover.normalize_version_number(version)
+
+
+def first_server_microversion(compute, wanted=None):
+    """The microversion of a first server request, known without discovery.
+
+    Version discovery costs a request; a single server can do without it:
+    the first request goes out at this microversion and Nova refuses it
+    (406) only when the cloud is older, then :func:`after_refusal` says
+    what to do.
+
+    :param wanted: the microversion to try first, 2.98 or later, when the
+        caller reads only the image properties (:data:`REQUIRED`); default:
+        the highest our Server resource speaks, which the cloud lowers on
+        refusal to what ``conn.compute.get_server()`` sends.
+    :raises ImagePropertiesVersionConflict: the user configured a lower
+        compute microversion explicitly (no request is made).
+    """
+    explicit = compute.default_microversion
+    if explicit is not None:
+        if _key(explicit) < _REQUIRED_TUPLE:
+            raise exceptions.ImagePropertiesVersionConflict(explicit)
+        return explicit
+    return wanted or client_max_microversion()
+
+
+def refused(response):
+    """Whether Nova refused the request's microversion."""
+    return response.status_code == 406
+
+
+def after_refusal(compute, sent, response):
+    """The microversion to retry with after Nova refused ``sent``, or None.
+
+    Nova's refusal names its maximum: when that is 2.98 or later and lower
+    than what was sent, the retry uses it without discovery (the retry's
+    own answer then proves it). Otherwise the cloud's maximum is learnt by
+    version discovery, which raises the exact errors.
+
+    :returns: a lower microversion to retry with; None when there is
+        nothing lower to try (the refusal then stands as an HTTP error).
+    :raises ImagePropertiesUnsupported: the cloud is older than 2.98.
+    :raises ImagePropertiesDiscoveryError: its discovery is unreadable.
+    """
+    if compute.default_microversion is None:
+        match = _REFUSAL_MAXIMUM.search(response.text[:4096])
+        if match and _REQUIRED_TUPLE <= _key(match.group(1)) < _key(sent):
+            return match.group(1)
+    version = server_request_microversion(compute)
+    return version if _key(version) < _key(sent) else None
+
+
+def check_answered_with_microversions(compute, response):
+    """A success without a microversion header: is the cloud too old?
+
+    A compute API without microversions ignores the request's header and
+    answers without ``image.properties``; discovery (made only then) tells
+    that apart from a 2.98 cloud that dropped the field.
+
+    :raises ImagePropertiesUnsupported: the cloud announces no
+        microversions, or none as high as 2.98.
+    """
+    if not any(response.headers.get(name) for name in _VERSION_HEADERS):
+        image_properties_microversion(compute)

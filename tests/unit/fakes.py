@@ -319,8 +319,10 @@ class FakeCloud:
             return None, {
                 'computeFault': {
                     'code': 406,
-                    'message': 'Version %s is not supported by the API.'
-                    % version,
+                    # Nova's text, which names its maximum.
+                    'message': 'Version %s is not supported by the API. '
+                    'Minimum is 2.1 and maximum is %s.'
+                    % (version, self.max_version),
                 }
             }
         context.headers['OpenStack-API-Version'] = 'compute %s' % version

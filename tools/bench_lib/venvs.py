@@ -45,9 +45,9 @@ def _digest():
     return sha.hexdigest()
 
 
-def _pip(venv, args, log):
+def _pip(venv, args, log, constraints=paths.CONSTRAINTS):
     cmd = [os.path.join(venv, "bin", "python"), "-m", "pip", "install",
-           "--quiet", "-c", paths.CONSTRAINTS]
+           "--quiet", "-c", constraints]
     if os.path.isdir(paths.WHEELHOUSE):
         cmd += ["--find-links", paths.WHEELHOUSE]
     subprocess.run(cmd + args, check=True, stdout=log, stderr=log)
@@ -91,3 +91,35 @@ def openstack(venv):
 
 def python(venv):
     return os.path.join(venv, "bin", "python")
+
+
+NEWEST = "venv-newest"
+
+
+def ensure_newest():
+    """A venv with the newest client pins and the plugin from the tree.
+
+    The fleet benchmark's large tier measures the newest clients
+    (``upper-constraints`` of the newest release line).
+    """
+    venv = paths.venv(NEWEST)
+    os.makedirs(paths.BENCH_DIR, exist_ok=True)
+    with open(os.path.join(paths.BENCH_DIR, "pip.log"), "a") as log:
+        if not os.path.exists(os.path.join(venv, "bin", "openstack")):
+            print("bench: creating %s" % os.path.relpath(venv, paths.REPO),
+                  file=sys.stderr)
+            subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+            _pip(venv, ["python-openstackclient"], log,
+                 paths.NEWEST_CONSTRAINTS)
+        marker = os.path.join(venv, "osc-image-props.sha256")
+        digest = _digest()
+        current = None
+        if os.path.exists(marker):
+            with open(marker) as src:
+                current = src.read().strip()
+        if current != digest:
+            _pip(venv, ["--force-reinstall", "--no-deps", paths.REPO], log,
+                 paths.NEWEST_CONSTRAINTS)
+            with open(marker, "w") as dst:
+                dst.write(digest + "\n")
+    return venv

@@ -21,6 +21,7 @@ import yaml
 
 from tests.unit import base
 from tests.unit import fakes
+from tests.unit import pins
 
 SHOW = ('server', 'image', 'properties', 'show')
 
@@ -91,6 +92,7 @@ class TestShowOutput(base.TestCase):
 class TestShowCost(base.TestCase):
 
     def test_one_compute_get_by_id_and_no_glance(self):
+        pins.as_2024_2_pins(self)
         server_id = self.cloud.add_server()
         status, out, err = self.run_cli(*SHOW, server_id)
         self.assertEqual(0, status, err)
@@ -107,6 +109,7 @@ class TestShowCost(base.TestCase):
         )
 
     def test_by_name_costs_what_server_show_costs(self):
+        pins.as_2024_2_pins(self)
         self.cloud.add_server(name='web-1')
         self.run_cli('server', 'show', 'web-1')
         plain = fakes.compute_requests(self.mocker)

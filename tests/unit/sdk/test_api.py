@@ -18,6 +18,7 @@ from openstack import exceptions as sdk_exceptions
 from osc_image_props import sdk
 from tests.unit import base
 from tests.unit import fakes
+from tests.unit import pins
 
 
 def _microversions(mocker):
@@ -26,6 +27,10 @@ def _microversions(mocker):
         for r in mocker.request_history
         if r.hostname == 'compute.test' and '/servers' in r.path
     ]
+
+
+def _key(header):
+    return tuple(int(n) for n in header.split()[1].split('.'))
 
 
 def _raised_to_2_98(header):
@@ -39,6 +44,7 @@ def _raised_to_2_98(header):
 class TestGetImageProperties(base.TestCase):
 
     def test_by_id_is_one_compute_get_at_2_98(self):
+        pins.as_2024_2_pins(self)
         server_id = self.cloud.add_server()
         conn = self.connect()
         self.assertEqual(
@@ -52,6 +58,7 @@ class TestGetImageProperties(base.TestCase):
         self.assertEqual([], fakes.image_requests(self.mocker))
 
     def test_by_name_costs_what_find_server_costs(self):
+        pins.as_2024_2_pins(self)
         self.cloud.add_server(name='web-1')
         self.cloud.add_server(name='web-10')
         conn = self.connect()
@@ -67,6 +74,7 @@ class TestGetImageProperties(base.TestCase):
         )
 
     def test_by_server_resource(self):
+        pins.as_2024_2_pins(self)
         server_id = self.cloud.add_server()
         conn = self.connect()
         stock = conn.compute.get_server(server_id)
@@ -153,7 +161,14 @@ class TestMicroversionRules(base.TestCase):
             expected = [_raised_to_2_98(header) for header in stock]
             sdk.get_image_properties(conn, server_id)
             list(sdk.list_image_properties(conn))
-            self.assertEqual(expected, _microversions(self.mocker), cloud_max)
+            # Without discovery, an ID is first asked at the client's
+            # maximum: a request the cloud refused (406) is not one it
+            # answered lower.
+            answered = [
+                header for header in _microversions(self.mocker)
+                if _key(header) <= _key('compute ' + cloud_max)
+            ]
+            self.assertEqual(expected, answered, cloud_max)
             self.mocker.reset_mock()
 
     def test_server_resource_negotiates_no_lower_than_the_stock_one(self):
@@ -192,8 +207,8 @@ class TestMicroversionRules(base.TestCase):
         self.assertIn('2.98', str(exc))
         self.assertIn('nova_patch', str(exc))
         self.assertIsInstance(exc, sdk_exceptions.SDKException)
-        # Nothing was asked of the servers API, and nothing of Glance.
-        self.assertEqual([], fakes.compute_requests(self.mocker))
+        # One server request, which Nova refused, and nothing of Glance.
+        self.assertEqual(1, len(fakes.compute_requests(self.mocker)))
         self.assertEqual([], fakes.image_requests(self.mocker))
 
     def test_cloud_without_microversions_is_unsupported(self):

@@ -20,6 +20,7 @@ from openstack import exceptions as sdk_exceptions
 from osc_image_props import sdk
 from tests.unit import base
 from tests.unit import fakes
+from tests.unit import pins
 
 DEEP_JSON = '[' * 100000 + ']' * 100000
 
@@ -79,6 +80,7 @@ class TestImageReference(base.TestCase):
 class TestServerLookups(base.TestCase):
 
     def test_names_and_ids_are_quoted(self):
+        pins.as_2024_2_pins(self)
         # Nova takes the name filter as a regular expression: no ? here.
         self.cloud.add_server(name='a/b#c&d')
         props = sdk.get_image_properties(self.connect(), 'a/b#c&d')
@@ -198,7 +200,7 @@ class TestVersionDiscovery(base.TestCase):
         self.cloud.max_version = 'two.ninety-eight\x1b[31m'
         error = self.assertRaises(
             sdk.ImagePropertiesDiscoveryError,
-            sdk.get_image_properties, self.connect(), 'x')
+            sdk.list_image_properties, self.connect())
         self.assertIsInstance(error, sdk_exceptions.SDKException)
         self.assertNotIn('\x1b', str(error))
         self.assertIn('two.ninety-eight\\x1b[31m', str(error))
@@ -222,7 +224,7 @@ class TestVersionDiscovery(base.TestCase):
             self._discovery_answers(text=document)
             error = self.assertRaises(
                 sdk.ImagePropertiesDiscoveryError,
-                sdk.get_image_properties, self.connect(), 'x')
+                sdk.list_image_properties, self.connect())
             self.assertIn('version discovery', str(error))
         self.assertEqual([], fakes.compute_requests(self.mocker))
 
@@ -246,7 +248,7 @@ class TestVersionDiscovery(base.TestCase):
             self._discovery_answers(**response)
             error = self.assertRaises(
                 sdk.ImagePropertiesDiscoveryError,
-                sdk.get_image_properties, self.connect(), 'x')
+                sdk.list_image_properties, self.connect())
             self.assertNotIn('announces no', str(error))
             self.assertIn('version discovery', str(error))
         self.assertEqual([], fakes.compute_requests(self.mocker))

@@ -1,0 +1,129 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``openstack server image properties drift``: every server at once."""
+
+import collections
+
+from osc_lib.command import command
+
+from osc_image_props import sdk
+from osc_image_props.osc import diff
+from osc_image_props.osc import errors
+from osc_image_props.osc import fleet_query
+from osc_image_props.osc import output
+from osc_image_props.osc import timeout
+from osc_image_props.sdk import fleet
+
+COLUMNS = (
+    'Server ID', 'Name', 'Image', 'Property', 'Embedded', 'Glance', 'State',
+)
+
+
+class DriftServerImageProperties(command.Lister):
+    """List the servers whose image properties differ from their image now.
+
+    One row per server and property that differs between the copy Nova
+    keeps (compute API microversion 2.98) and the image in Glance now, with
+    the states and rules of "server image properties diff". Pages through
+    the servers once and asks Glance once per batch of distinct images.
+    Servers booted from a volume, servers in a cell the compute API cannot
+    reach and servers whose image is deleted or not visible are not
+    compared: each kind is counted in one line on stderr.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        fleet_query.add_arguments(parser)
+        parser.add_argument(
+            '--exit-code',
+            action='store_true',
+            help=(
+                'Exit with status %d when any server has drifted and 0 '
+                'when none has (1 stays "error")' % diff.DRIFT_EXIT_CODE
+            ),
+        )
+        return parser
+
+    def take_action(self, parsed_args):
+        output.use_safe_formatter(self, parsed_args)
+        conn = self.app.client_manager.sdk_connection
+        with errors.command_errors(), timeout.default_timeout(conn):
+            query = fleet_query.query(conn, parsed_args)
+            # The first page is asked for while the output is written;
+            # a cloud that is too old fails here, before any output.
+            servers = sdk.fleet_drift(
+                conn, fleet_query.keys(parsed_args),
+                max_servers=fleet_query.max_servers(parsed_args), **query
+            )
+        return COLUMNS, self._rows(conn, servers)
+
+    def _rows(self, conn, servers):
+        # A generator: cliff's formatter pulls rows page by page, and the
+        # errors of later pages still end as one line.
+        with errors.command_errors(), timeout.default_timeout(conn):
+            for server in servers:
+                self._outcomes[server.outcome] += 1
+                if server.outcome == fleet.IMAGE_MISSING:
+                    self._missing_images.add(server.image_id)
+                for prop in server.drifted:
+                    self._has_drift = True
+                    yield (
+                        output.SafeText(server.server_id),
+                        output.SafeText(server.name),
+                        output.SafeText(server.image_id),
+                        output.SafeText(prop.name),
+                        output.SafeText(prop.embedded),
+                        output.SafeText(prop.glance),
+                        prop.state,
+                    )
+
+    def _notes(self):
+        volume = self._outcomes[fleet.VOLUME_BOOTED]
+        unreachable = self._outcomes[fleet.UNREACHABLE]
+        missing = self._outcomes[fleet.IMAGE_MISSING]
+        if volume:
+            errors.note(self.app, fleet_query.plural(
+                volume,
+                '%d server was booted from a volume: no image properties '
+                'to compare.',
+                '%d servers were booted from a volume: no image properties '
+                'to compare.'))
+        if unreachable:
+            errors.note(self.app, fleet_query.plural(
+                unreachable,
+                '%d server is in a cell the compute API cannot reach now: '
+                'not compared.',
+                '%d servers are in a cell the compute API cannot reach '
+                'now: not compared.'))
+        if missing:
+            images = len(self._missing_images)
+            errors.note(self.app, '%s booted from %s: not compared.' % (
+                fleet_query.plural(missing, '%d server was',
+                                   '%d servers were'),
+                fleet_query.plural(
+                    images,
+                    '%d image that is deleted or not visible to you',
+                    '%d images that are deleted or not visible to you'),
+            ))
+
+    def run(self, parsed_args):
+        self._has_drift = False
+        self._outcomes = collections.Counter()
+        self._missing_images = set()
+        status = super().run(parsed_args)
+        if status != 0:
+            return status
+        self._notes()
+        if parsed_args.exit_code and self._has_drift:
+            return diff.DRIFT_EXIT_CODE
+        return status

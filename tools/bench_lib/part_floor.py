@@ -1,0 +1,47 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Part floor: one server by ID against the floor of any OSC command.
+
+``server image properties show <ID>`` should cost what ``openstack token
+issue`` costs plus one GET: its requests (no compute version discovery,
+one ``GET /servers/{id}``) and its wall time against ``token issue``.
+"""
+from bench_lib import figures
+from bench_lib import requests_count as rc
+from bench_lib import timing
+
+TARGET = 1.10
+
+
+def run(ctx):
+    show = ["server", "image", "properties", "show", ctx.server_id]
+    reqs = rc.record(ctx.openstack, show, ctx.env, ctx.ports)
+    api = [r for r in reqs if r["role"] != "auth"]
+    ok = (len(api) == 1 and api[0]["service"] == "compute"
+          and api[0]["path"].endswith("/servers/%s" % ctx.server_id))
+    res = timing.side_by_side([
+        ("token issue", lambda: timing.wall(
+            [ctx.openstack, "token", "issue"], ctx.env)),
+        ("props show ID", lambda: timing.wall(
+            [ctx.openstack] + show, ctx.env)),
+    ], ctx.repeat)
+    return {"figures": [
+        figures.check(
+            "floor.requests", "props show ID: requests after auth", ok,
+            rc.summary(reqs), "1 compute GET, no discovery"),
+        figures.ratio(
+            "floor.props_show_id", "props show ID / token issue",
+            res["ratios"]["props show ID"], TARGET,
+            seconds={n: round(s["median"], 3)
+                     for n, s in res["times"].items()}),
+    ], "raw": {"requests": reqs, "timing": res}}
