@@ -59,6 +59,8 @@ def _server_by_id(compute, server_id, version):
         return _REFUSED, response
     if response.status_code in _NOT_AN_ID:
         return None, response
+    if response.status_code == 500:
+        _raise_if_unreachable(compute, path, server_id)
     body = responses.json_object(response, 'compute', request)
     raw = responses.member(body, 'server', dict, 'compute', request)
     found = raw.get('id')
@@ -68,6 +70,33 @@ def _server_by_id(compute, server_id, version):
             % (exceptions.printable(request), exceptions.printable(found))
         )
     return raw, response
+
+
+# Nova answers 500 for GET /servers/{id} at 2.98 and later when the
+# server's cell is down (it reads the embedded properties from the cell's
+# database); below 2.98 it answers the partial record of the server.
+_BELOW_PROPERTIES = '2.97'
+
+
+def _raise_if_unreachable(compute, path, server_id):
+    """After a 500: raise ImagePropertiesUnreachable for a down cell's server.
+
+    Costs one more GET, below 2.98; any other answer leaves the 500 to the
+    caller.
+    """
+    response = compute.get(
+        path, microversion=_BELOW_PROPERTIES,
+        headers={'Accept': 'application/json'},
+    )
+    if response.status_code != 200:
+        return
+    try:
+        body = responses.json_object(response, 'compute', 'GET %s' % path)
+    except exceptions.ImagePropertiesProtocolError:
+        return
+    server = body.get('server')
+    if isinstance(server, dict) and resource.is_partial_record(server):
+        raise exceptions.ImagePropertiesUnreachable(server_id)
 
 
 def _server_by_id_negotiated(compute, server_id, version):

@@ -339,9 +339,20 @@ class FakeCloud:
                 'code': 404,
                 'message': 'Instance %s could not be found.' % server_id,
             }}
+        extra = self.partial_show_members.get(server_id)
+        if extra is not None and _version_tuple(version) >= (2, 98):
+            # What Nova does: it reads the embedded properties from the
+            # cell's database, which it cannot reach.
+            context.status_code = 500
+            return {'computeFault': {
+                'code': 500,
+                'message': 'Unexpected API Error. Please report this at '
+                           'http://bugs.launchpad.net/nova/ and attach the '
+                           'Nova API log if possible.\n<class '
+                           "'oslo_db.exception.DBConnectionError'>",
+            }}
         body = self.render(server_id, version)
-        extra = self.partial_show_members.get(server_id, {})
-        body.update(copy.deepcopy(extra))
+        body.update(copy.deepcopy(extra or {}))
         return {'server': body}
 
     def _list_servers(self, request, context):

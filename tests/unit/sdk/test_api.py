@@ -341,3 +341,20 @@ class TestOtherNovaDialects(base.TestCase):
             sdk.get_image_properties, conn, server_id)
         self.assertEqual(server_id, error.server_id)
         self.assertIn('cannot reach', str(error))
+
+    def test_server_error_of_a_reachable_server_stays_an_error(self):
+        server_id = self.cloud.add_server()
+        self.mocker.get(
+            '%s/servers/%s' % (fakes.COMPUTE_URL, server_id),
+            status_code=500,
+            json={'computeFault': {'code': 500, 'message': 'boom'}},
+        )
+        conn = self.connect()
+        self.assertRaises(
+            sdk_exceptions.HttpException,
+            sdk.get_image_properties, conn, server_id)
+        # The one extra GET below 2.98 that tells a down cell apart.
+        self.assertEqual(
+            ['GET', 'GET'],
+            [method for method, path in fakes.compute_requests(self.mocker)
+             if path.endswith(server_id)])
