@@ -135,8 +135,10 @@ MODES = {m.name: m for m in (
          max_microversion="2.100", dialect=ALL_IMAGE_KEYS, ci=True),
     Mode("2025.2", RELEASES["2025.2"], patched=False,
          max_microversion="2.100", dialect=STANDARD, ci=False),
+    # Not in CI: a third Nova build does not fit CI's time on two cores;
+    # 2025.1 is the release whose 2.98 differs (every image key).
     Mode("2026.1", RELEASES["2026.1"], patched=False,
-         max_microversion="2.103", dialect=STANDARD, ci=True),
+         max_microversion="2.103", dialect=STANDARD, ci=False),
 )}
 
 # Other names a mode answers to; ``upstream`` is the newest Nova.
