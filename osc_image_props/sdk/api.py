@@ -111,7 +111,11 @@ def _server_by_id_negotiated(compute, server_id, version):
             version = lower
             raw, response = _server_by_id(compute, server_id, version)
         if raw is _REFUSED:
-            # Refused with nothing lower to try: Nova's error stands.
+            # Refused with nothing lower to try, or refused again at the
+            # maximum the refusal named: discovery says what the cloud
+            # supports (and raises if it is older than 2.98); otherwise
+            # Nova's error stands.
+            microversion.image_properties_microversion(compute)
             sdk_exceptions.raise_from_response(response)
     if raw is not None:
         microversion.check_answered_with_microversions(compute, response)

@@ -140,11 +140,12 @@ class TestWireFloor(base.TestCase):
             'http://compute.test/v2.1/servers/%s' % self.server_id,
             status_code=406, json={'computeFault': {
                 'code': 406, 'message': 'Version 2.98 is not supported by '
-                'the API. Minimum is 2.1 and maximum is 2.999.'}})
+                'the API. Minimum is 2.1 and maximum is 2.98.'}})
         exc = self.assertRaises(
             sdk.ImagePropertiesUnsupported,
             sdk.get_image_properties, self.connect(), self.server_id)
-        # Discovery, not the message, names the maximum in the error.
+        # The refusal's maximum is tried once and refused again: discovery,
+        # not the message, names the maximum in the error.
         self.assertEqual('2.96', exc.cloud_max_version)
 
     def test_explicit_lower_version_is_refused_before_any_request(self):
