@@ -56,6 +56,10 @@ class Dialect:
     names: frozenset
 
 
+#: The system metadata row Nova writes with the image's own ID.
+BASE_IMAGE_REF = 'base_image_ref'
+
+
 def _key(version):
     return discover.normalize_version_number(version)
 
@@ -116,6 +120,9 @@ def glance_side(dialect, image, embedded, flavor_disk=None):
         for name in facts.INHERITED_IMAGE_FIELDS:
             shown[name] = image.get(name)
         shown['min_disk'] = _min_disk(image, flavor_disk)
+        # Nova's compute API records the image a server is built or
+        # rebuilt from as image_base_image_ref, shown as this name.
+        shown[BASE_IMAGE_REF] = image.get('id')
     else:
         shown = {
             name: value for name, value in image.items()

@@ -31,6 +31,8 @@ EPOXY_COPY = dict(
         'min_disk': '1',  # max(image min_disk 0, flavor disk 1)
         'disk_format': 'qcow2',
         'container_format': 'bare',
+        # Nova records the image a server was built from beside them.
+        'base_image_ref': fakes.IMAGE_ID,
     }
 )
 
