@@ -116,7 +116,10 @@ def ensure_installed(cloud):
     if _read_json(marker) == want:
         return False
     log = cloud.layout.log_file("horizon-install")
-    env = dict(cloud.env(), PIP_CONSTRAINT=BUILD_CONSTRAINTS)
+    # PIP_BUILD_CONSTRAINT: pip 25.3 and later apply only that one to
+    # build environments.
+    env = dict(cloud.env(), PIP_CONSTRAINT=BUILD_CONSTRAINTS,
+               PIP_BUILD_CONSTRAINT=BUILD_CONSTRAINTS)
     env.pop("VIRTUAL_ENV", None)
     steps = []
     if not os.path.exists(_bin(cloud, "python")):
