@@ -30,7 +30,7 @@ INSTALLED = ".devcloud-installed.json"
 PATCHED = ".devcloud-patched.json"
 
 
-def _read_json(path):
+def read_json(path):
     try:
         with open(path) as src:
             return json.load(src)
@@ -43,15 +43,16 @@ def _write_json(path, value):
         json.dump(value, out, indent=1, sort_keys=True)
 
 
-def _run(argv, log, service="install", env=None):
+def run(argv, log, service="install", env=None, cwd=None):
+    """Run ``argv`` with its output appended to ``log``; raise if it fails."""
     with open(log, "ab") as out:
         out.write(("--- devcloud: {}\n".format(" ".join(argv))).encode())
         out.flush()
         code = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out,
-                              stderr=subprocess.STDOUT, env=env,
+                              stderr=subprocess.STDOUT, env=env, cwd=cwd,
                               check=False).returncode
     if code != 0:
-        raise StepFailed(f"{' '.join(argv[:3])} failed (exit {code})",
+        raise StepFailed(f"{' '.join(argv[:4])} failed (exit {code})",
                          service=service, log=log)
 
 
@@ -84,11 +85,11 @@ def ensure_venv(mode, layout):
     """Install if needed; return True if anything was installed."""
     want = wanted(mode)
     marker = os.path.join(layout.venv, INSTALLED)
-    if _read_json(marker) == want:
+    if read_json(marker) == want:
         return False
     log = layout.log_file("install")
     if not os.path.exists(layout.python):
-        _run([sys.executable, "-m", "venv", layout.venv], log)
+        run([sys.executable, "-m", "venv", layout.venv], log)
     pip = [layout.python, "-m", "pip"]
     args = ["-c", constraints_file(mode)] + want["requirements"]
     offline = pip + ["install", "--no-index", "--find-links",
@@ -97,25 +98,25 @@ def ensure_venv(mode, layout):
         # Some wheel is missing: fetch (or build, e.g. uwsgi) every wheel
         # into the wheelhouse once, then install from it.  PyPI answers
         # here are not kept by pip's HTTP cache, so this is the cache.
-        _run(pip + ["wheel", "--cache-dir", layout.pip_cache,
+        run(pip + ["wheel", "--cache-dir", layout.pip_cache,
                     "--wheel-dir", layout.wheelhouse, "--find-links",
                     layout.wheelhouse] + args, log)
-        _run(offline, log)
+        run(offline, log)
     _write_json(marker, want)
     # A fresh Nova is unpatched, whatever an old marker says.
-    _remove(os.path.join(layout.venv, PATCHED))
+    remove(os.path.join(layout.venv, PATCHED))
     return True
 
 
 def _try(argv, log):
     try:
-        _run(argv, log)
+        run(argv, log)
     except StepFailed:
         return False
     return True
 
 
-def _remove(path):
+def remove(path):
     try:
         os.remove(path)
     except FileNotFoundError:
@@ -145,11 +146,11 @@ def patch_digest():
 
 def is_current(mode, layout):
     """True if the venv holds what ``up`` would install and apply now."""
-    if _read_json(os.path.join(layout.venv, INSTALLED)) != wanted(mode):
+    if read_json(os.path.join(layout.venv, INSTALLED)) != wanted(mode):
         return False
     if not mode.patched:
         return True
-    applied = _read_json(os.path.join(layout.venv, PATCHED)) or {}
+    applied = read_json(os.path.join(layout.venv, PATCHED)) or {}
     return applied.get("nova_patch_sha256") == patch_digest()
 
 
@@ -159,7 +160,7 @@ def ensure_patched(mode, layout):
         return False
     digest = patch_digest()
     marker = os.path.join(layout.venv, PATCHED)
-    previous = _read_json(marker)
+    previous = read_json(marker)
     if previous and previous.get("nova_patch_sha256") == digest:
         return False
     log = layout.log_file("nova-patch")
@@ -172,7 +173,7 @@ def ensure_patched(mode, layout):
     if previous or _exit_code(nova_patch + ["check", "--nova-dir",
                                             nova_dir], log, env) != 1:
         _reinstall_nova(mode, layout, nova_dir, log)
-    _run(nova_patch + ["apply", "--nova-dir", nova_dir], log,
+    run(nova_patch + ["apply", "--nova-dir", nova_dir], log,
          service="nova-patch", env=env)
     _write_json(marker, {"nova_patch_sha256": digest, "nova": mode.nova})
     return True
@@ -200,7 +201,7 @@ def _reinstall_nova(mode, layout, nova_dir, log):
                      layout.wheelhouse, "--force-reinstall", "--no-deps",
                      requirement]
     if not _try(offline, log):
-        _run(pip + ["wheel", "--quiet", "--no-deps", "--wheel-dir",
+        run(pip + ["wheel", "--quiet", "--no-deps", "--wheel-dir",
                     layout.wheelhouse, requirement], log,
              service="nova-patch")
-        _run(offline, log, service="nova-patch")
+        run(offline, log, service="nova-patch")

@@ -28,7 +28,6 @@ import os
 import random
 import secrets
 import shutil
-import subprocess
 import sys
 
 from devcloud_lib import install, modes, paths
@@ -101,19 +100,11 @@ def _wanted(cloud):
                 plugin=paths.REPO_ROOT)
 
 
-def _read_json(path):
-    try:
-        with open(path) as src:
-            return json.load(src)
-    except (OSError, ValueError):
-        return None
-
-
 def ensure_installed(cloud):
     """Install Horizon and the plugin if needed; True if it did."""
     marker = os.path.join(venv(cloud), ".devcloud-installed.json")
     want = _wanted(cloud)
-    if _read_json(marker) == want:
+    if install.read_json(marker) == want:
         return False
     log = cloud.layout.log_file("horizon-install")
     # PIP_BUILD_CONSTRAINT: pip 25.3 and later apply only that one to
@@ -134,15 +125,8 @@ def ensure_installed(cloud):
     with open(marker, "w") as out:
         json.dump(want, out, indent=1, sort_keys=True)
     # A new Horizon needs its static files collected again.
-    _remove(_static_marker(cloud))
+    install.remove(_static_marker(cloud))
     return True
-
-
-def _remove(path):
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
 
 
 def _static_marker(cloud):
@@ -150,15 +134,7 @@ def _static_marker(cloud):
 
 
 def _run(argv, log, env, cwd=None):
-    with open(log, "ab") as out:
-        out.write(("--- devcloud: {}\n".format(" ".join(argv))).encode())
-        out.flush()
-        code = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out,
-                              stderr=subprocess.STDOUT, env=env, cwd=cwd,
-                              check=False).returncode
-    if code != 0:
-        raise StepFailed(f"{' '.join(argv[:4])} failed (exit {code})",
-                         service=SERVICE, log=log)
+    install.run(argv, log, SERVICE, env, cwd)
 
 
 def _port_file(cloud):
@@ -167,7 +143,7 @@ def _port_file(cloud):
 
 def port(cloud):
     """Horizon's port, as recorded when it was last started."""
-    return (_read_json(_port_file(cloud)) or {}).get("port")
+    return (install.read_json(_port_file(cloud)) or {}).get("port")
 
 
 def _assign_port(cloud):
@@ -227,7 +203,7 @@ def configure(cloud):
                 with open(os.path.join(folder, name), "rb") as src:
                     digest.update(src.read())
     marker = _static_marker(cloud)
-    if (_read_json(marker) or {}).get("sha256") != digest.hexdigest():
+    if (install.read_json(marker) or {}).get("sha256") != digest.hexdigest():
         _django(cloud, "collectstatic", "--noinput", "--clear")
         try:
             _django(cloud, "compress", "--force")
