@@ -21,9 +21,14 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 
 PIDS_FILE = "pids.json"
+
+# up starts services from several threads; each change to pids.json is a
+# read-modify-write that must not interleave with another.
+_SAVE_LOCK = threading.RLock()
 
 
 def _stat_fields(pid):
@@ -63,7 +68,7 @@ class Registry:
             return {}
 
     def _save(self, records):
-        tmp = self.path + ".tmp"
+        tmp = "{}.{}.tmp".format(self.path, os.getpid())
         with open(tmp, "w") as pids:
             json.dump(records, pids, indent=1)  # keeps start order
         os.replace(tmp, self.path)
@@ -80,11 +85,12 @@ class Registry:
                 argv, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, env=env, cwd=cwd,
                 start_new_session=True, close_fds=True)
-        records = self.load()
-        records[name] = {"pid": proc.pid,
-                         "start_time": start_time(proc.pid),
-                         "log": log_path, "argv": argv}
-        self._save(records)
+        with _SAVE_LOCK:
+            records = self.load()
+            records[name] = {"pid": proc.pid,
+                             "start_time": start_time(proc.pid),
+                             "log": log_path, "argv": argv}
+            self._save(records)
         return proc
 
     def alive(self, name):
@@ -106,9 +112,11 @@ class Registry:
             live = [n for n in wave if is_alive(records[n])]
             _stop_groups([records[n]["pid"] for n in live], timeout)
             stopped.extend(live)
-        for name in chosen:
-            records.pop(name, None)
-        self._save(records)
+        with _SAVE_LOCK:
+            records = self.load()
+            for name in chosen:
+                records.pop(name, None)
+            self._save(records)
         return stopped
 
 
