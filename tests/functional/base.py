@@ -156,14 +156,19 @@ def unique_name(prefix):
     return '%s-%s' % (prefix, uuid.uuid4().hex[:8])
 
 
-def boot(conn, name, image_name=facts.IMAGE, **attrs):
-    """Boot a server with no network from an image; wait for ACTIVE."""
+def boot(conn, name, image_name=facts.IMAGE, network=None, **attrs):
+    """Boot a server from an image, with no network or a port on
+    ``network`` (a name); wait for ACTIVE."""
     image = conn.image.find_image(image_name, ignore_missing=False)
     flavor = conn.compute.find_flavor(
         facts.FLAVOR['name'], ignore_missing=False
     )
+    networks = 'none'
+    if network:
+        found = conn.network.find_network(network, ignore_missing=False)
+        networks = [{'uuid': found.id}]
     server = conn.compute.create_server(
-        name=name, image_id=image.id, flavor_id=flavor.id, networks='none',
+        name=name, image_id=image.id, flavor_id=flavor.id, networks=networks,
         **attrs
     )
     return conn.compute.wait_for_server(server, wait=BOOT_TIMEOUT)

@@ -14,6 +14,7 @@
 
 import csv
 import io
+import ipaddress
 import json
 
 import yaml
@@ -32,8 +33,11 @@ class TestRead(base.FunctionalTestCase):
         conn = cls.connection()
         cls.name = base.unique_name('fn-read')
         cls.server = base.boot(conn, cls.name)
+        # On the demo project's network: a port and an address from
+        # Neutron.
         cls.other = base.boot(
-            conn, base.unique_name('fn-read-pc'), base.facts.PLAIN_IMAGE
+            conn, base.unique_name('fn-read-pc'), base.facts.PLAIN_IMAGE,
+            network=base.facts.NETWORK['name'],
         )
         cls.embedded = base.seeded_embedded(conn)
         cls.rebuilt = base.seeded_embedded(conn, base.facts.PLAIN_IMAGE)
@@ -102,6 +106,27 @@ class TestRead(base.FunctionalTestCase):
         )
         self.assertEqual(
             {'image_properties': {'hw_machine_type': 'q35'}}, limited
+        )
+
+    def test_server_on_a_network(self):
+        # Neutron's answers (addresses, security groups) and the embedded
+        # properties side by side, in show and list.
+        network = base.facts.NETWORK
+        shown = self.openstack_json(
+            'server', 'show', self.other.id, '--image-properties'
+        )
+        self.assertEqual(self.rebuilt, shown['image_properties'])
+        addresses = shown['addresses'][network['name']]
+        self.assertEqual(1, len(addresses))
+        self.assertIn(ipaddress.ip_address(addresses[0]),
+                      ipaddress.ip_network(network['cidr']))
+        self.assertEqual([{'name': 'default'}], shown['security_groups'])
+        rows = self.openstack_json(
+            'server', 'list', '--image-properties', '--name', self.other.name
+        )
+        self.assertEqual(
+            [(self.other.id, {network['name']: addresses}, self.rebuilt)],
+            [(r['ID'], r['Networks'], r['Image Properties']) for r in rows],
         )
 
     def test_server_list_option_every_format(self):

@@ -29,7 +29,7 @@ import urllib.parse
 _REQ = re.compile(r"^REQ: curl -g -i (?:--insecure )?-X (\w+) (\S+)")
 _VERSION_PATH = re.compile(r"^/?(v[0-9.]+)?/?$")
 _NAMES = {"nova-api": "compute", "glance": "image", "keystone": "identity",
-          "placement": "placement", "network-stub": "network"}
+          "placement": "placement", "neutron": "network"}
 
 
 def parse(text, ports):

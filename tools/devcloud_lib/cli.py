@@ -120,6 +120,8 @@ def build_parser():
     cmd.add_argument("--json", action="store_true")
     cmd.add_argument("--ci", action="store_true",
                      help="only the modes CI runs the functional tests on")
+    cmd.add_argument("--default", action="store_true",
+                     help="only the mode `up` starts without --nova")
 
     sub.add_parser("packages", help="the Debian packages `up` installs")
 
@@ -246,6 +248,8 @@ def cmd_env(cloud, args):
 
 def cmd_modes(args):
     chosen = [m for m in modes.MODES.values() if m.ci or not args.ci]
+    if args.default:
+        chosen = [modes.get(modes.DEFAULT)]
     if args.json:
         print(json.dumps({"modes": [m.as_dict() for m in chosen],
                           "aliases": modes.ALIASES,

@@ -12,7 +12,6 @@
 
 """Everything a service module needs to know about the cloud being run."""
 import os
-import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +19,11 @@ import urllib.request
 from devcloud_lib import config, passwords, procs
 from devcloud_lib import ports as ports_mod
 from devcloud_lib.progress import StepFailed
+
+
+# One-shot steps that write the ports into Keystone's catalog: redone after
+# any port changes, whichever command (up, status, ...) assigned it.
+PORT_STEPS = ("keystone-bootstrap", "seed-identity")
 
 
 class Cloud:
@@ -38,6 +42,9 @@ class Cloud:
         self.layout.make_dirs()
         self.ports, self.ports_changed = ports_mod.assign(
             self.layout.run_file("ports.json"), check_free=check_free)
+        if self.ports_changed:
+            for marker in PORT_STEPS:
+                self.forget(marker)
         self.passwords = passwords.load(
             self.layout.run_file("passwords.json"))
 
@@ -141,13 +148,3 @@ def http_status(url, timeout=2):
         return err.code
     except (OSError, ValueError):
         return None
-
-
-def enable_wal(db_path):
-    """SQLite in WAL mode: readers no longer lock out the writer.
-
-    Without it Keystone answers 500 "database is locked" under load.  The
-    mode is stored in the database file, so once is enough.
-    """
-    with sqlite3.connect(db_path) as db:
-        db.execute("PRAGMA journal_mode=WAL")

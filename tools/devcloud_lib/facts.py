@@ -30,6 +30,12 @@ CLOUDS = {
 
 FLAVOR = {"name": "devcloud.tiny", "ram": 128, "vcpus": 1, "disk": 1}
 
+# The demo project's own network (as devstack's "private"); the alt
+# project has none, so its servers boot with --nic none or on a network of
+# their own.
+NETWORK = {"name": "private", "subnet": "private-subnet",
+           "cidr": "10.0.0.0/24", "project": "demo"}
+
 # How the seed step uploads every image; Nova copies these into the
 # instance's system metadata too (image_disk_format, ...).
 IMAGE_FORMAT = {"disk_format": "raw", "container_format": "bare"}

@@ -108,6 +108,51 @@ def ensure_venv(mode, layout):
     return True
 
 
+# The ML2 driver of tools/devcloud_lib/neutron_ext, made importable by
+# neutron-server as a distribution of its own: ML2 finds mechanism drivers
+# only through entry points.
+NEUTRON_EXT = "devcloud_neutron_ext"
+NEUTRON_EXT_ENTRY_POINTS = """[neutron.ml2.mechanism_drivers]
+devcloud_loopback = devcloud_neutron_ext.loopback:LoopbackMechanismDriver
+"""
+
+
+def ensure_neutron_ext(layout):
+    """Install the driver into the venv; return True if anything changed."""
+    site = layout.site_packages()
+    source = os.path.join(paths.PACKAGE_DIR, "neutron_ext")
+    files = {os.path.join(NEUTRON_EXT, name): _read(os.path.join(source,
+                                                                  name))
+             for name in ("__init__.py", "loopback.py")}
+    info = NEUTRON_EXT + "-1.0.dist-info"
+    files[os.path.join(info, "METADATA")] = (
+        "Metadata-Version: 2.1\nName: devcloud-neutron-ext\n"
+        "Version: 1.0\nSummary: tools/devcloud's ML2 loopback driver\n")
+    files[os.path.join(info, "entry_points.txt")] = NEUTRON_EXT_ENTRY_POINTS
+    files[os.path.join(info, "INSTALLER")] = "tools/devcloud\n"
+    files[os.path.join(info, "RECORD")] = "".join(
+        f"{name},,\n" for name in sorted(files) + [
+            os.path.join(info, "RECORD")])
+    changed = False
+    for name, text in files.items():
+        path = os.path.join(site, name)
+        if _read(path) == text:
+            continue
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as out:
+            out.write(text)
+        changed = True
+    return changed
+
+
+def _read(path):
+    try:
+        with open(path) as src:
+            return src.read()
+    except FileNotFoundError:
+        return None
+
+
 def _try(argv, log):
     try:
         run(argv, log)

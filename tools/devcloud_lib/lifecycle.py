@@ -25,7 +25,7 @@ from devcloud_lib.services import (
     horizon,
     keystone,
     mariadb,
-    netstub,
+    neutron,
     nova,
     placement,
     rabbitmq,
@@ -43,8 +43,8 @@ PROCESSES = [
     ("epmd", "epmd", None),
     ("rabbitmq", "rabbitmq", None),
     ("mariadb", None, None),
-    ("network-stub", "network-stub", netstub.health_url),
     ("keystone", "keystone", keystone.health_url),
+    ("neutron", "neutron", neutron.health_url),
     ("placement", "placement", placement.health_url),
     ("glance", "glance", glance.health_url),
     ("nova-api", "nova-api", nova.health_url),
@@ -153,6 +153,7 @@ def _install(cloud):
             service.ensure_installed(progress)
     with progress.step(f"venv {layout.venv}: {mode.summary}"):
         installed = install.ensure_venv(mode, layout)
+        installed = install.ensure_neutron_ext(layout) or installed
     if mode.patched:
         with progress.step("nova_patch applied to the venv's Nova"):
             installed = install.ensure_patched(mode, layout) or installed
@@ -163,10 +164,13 @@ def _start(cloud):
     progress = cloud.progress
     cloud.load_settings()
     with progress.step(f"configuration rendered in {cloud.layout.etc}"):
-        for service in (keystone, placement, glance, nova):
+        for service in (keystone, placement, glance, neutron, nova):
             service.configure(cloud)
     rabbitmq.start(cloud)
-    netstub.start(cloud)
+    with progress.step("mariadb"):
+        mariadb.prepare(cloud)
+        mariadb.start(cloud)
+        mariadb.wait_ready(cloud)
 
     def keystone_up():
         keystone.prepare(cloud)
@@ -176,12 +180,11 @@ def _start(cloud):
     in_parallel(progress, {
         f"rabbitmq on 127.0.0.1:{cloud.ports['rabbitmq']}":
             lambda: rabbitmq.wait_ready(cloud),
-        f"network stub on 127.0.0.1:{cloud.ports['network-stub']}":
-            lambda: netstub.wait_ready(cloud),
         f"keystone on {cloud.keystone_url}": keystone_up,
         "placement database": lambda: placement.prepare(cloud),
         "glance database": lambda: glance.prepare(cloud),
-        "mariadb, nova databases and cells": lambda: nova_databases(cloud),
+        "nova databases and cells": lambda: nova.prepare(cloud),
+        "neutron database": lambda: neutron.prepare(cloud),
     })
     further = cells.further(cloud.layout.cells)
     if further:
@@ -197,6 +200,7 @@ def _start(cloud):
         cloud.mark_done("seed-identity")
     placement.start(cloud)
     glance.start(cloud)
+    neutron.start(cloud)
     nova.start_api(cloud)
     _seed_settings(cloud, nova_started=time.time())
     for daemon, conf in nova.daemons(cloud):
@@ -206,11 +210,13 @@ def _start(cloud):
             lambda: placement.wait_ready(cloud),
         f"glance on {cloud.url('glance')}":
             lambda: glance.wait_ready(cloud),
+        f"neutron on {cloud.url('neutron')}":
+            lambda: neutron.wait_ready(cloud),
         f"nova-api on {cloud.url('nova-api')}":
             lambda: nova.wait_api(cloud),
     })
-    with progress.step("nova-compute up ({}); flavor, images, TPM "
-                       "traits".format(", ".join(
+    with progress.step("nova-compute up ({}); flavor, images, networks, "
+                       "TPM traits".format(", ".join(
                            cells.compute_hosts(cloud.layout.cells)))):
         _invenv(cloud, "seed", "resources", settings, service="nova-compute")
     if not cloud.done("nova-hosts"):
@@ -219,13 +225,6 @@ def _start(cloud):
         cloud.mark_done("nova-hosts")
     _write_clouds_yaml(cloud)
     horizon.up(cloud)
-
-
-def nova_databases(cloud):
-    mariadb.prepare(cloud)
-    mariadb.start(cloud)
-    mariadb.wait_ready(cloud)
-    nova.prepare(cloud)
 
 
 def _seed_settings(cloud, nova_started=None):
@@ -239,7 +238,7 @@ def _seed_settings(cloud, nova_started=None):
             "placement": cloud.url("placement"),
             "image": cloud.url("glance"),
             "compute": cloud.url("nova-api") + "/v2.1",
-            "network": cloud.url("network-stub"),
+            "network": cloud.url("neutron"),
         },
     }
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -45,6 +45,7 @@ class Release:
     keystone: str
     placement: str
     glance: str
+    neutron: str
 
     @property
     def constraints_name(self):
@@ -53,15 +54,20 @@ class Release:
 
 RELEASES = {r.series: r for r in (
     Release("2024.1", "Caracal", nova="29.4.0", keystone="25.0.0",
-            placement="11.0.1", glance="28.2.0"),
+            placement="11.0.1", glance="28.2.0",
+            neutron="24.2.2"),
     Release("2024.2", "Dalmatian", nova="30.3.0", keystone="26.1.1",
-            placement="12.0.2", glance="29.2.1"),
+            placement="12.0.2", glance="29.2.1",
+            neutron="25.2.3"),
     Release("2025.1", "Epoxy", nova="31.3.1", keystone="27.1.0",
-            placement="13.0.1", glance="30.2.0"),
+            placement="13.0.1", glance="30.2.0",
+            neutron="26.0.6"),
     Release("2025.2", "Flamingo", nova="32.2.1", keystone="28.1.0",
-            placement="14.0.0", glance="31.1.0"),
+            placement="14.0.0", glance="31.1.0",
+            neutron="27.0.4"),
     Release("2026.1", "Gazpacho", nova="33.0.2", keystone="29.1.0",
-            placement="15.0.0", glance="32.0.0"),
+            placement="15.0.0", glance="32.0.0",
+            neutron="28.0.2"),
 )}
 
 
@@ -100,6 +106,7 @@ class Mode:
             "keystone==" + release.keystone,
             "openstack-placement==" + release.placement,
             "glance==" + release.glance,
+            "neutron==" + release.neutron,
             UWSGI,
             "PyMySQL",  # Nova's databases are on MariaDB
             # Clients for seeding, the smoke test, the demo and tests.
@@ -117,6 +124,7 @@ class Mode:
                 "keystone": self.release.keystone,
                 "placement": self.release.placement,
                 "glance": self.release.glance,
+                "neutron": self.release.neutron,
                 "constraints": self.constraints_name,
                 "patched": self.patched,
                 "max_microversion": self.max_microversion,

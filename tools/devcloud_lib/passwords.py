@@ -16,7 +16,7 @@ import os
 import secrets
 
 NAMES = ("admin", "demo", "alt", "demo-reader", "nova", "placement",
-         "glance", "rabbitmq")
+         "glance", "neutron", "rabbitmq")
 
 
 def load(path):

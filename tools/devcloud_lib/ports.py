@@ -21,7 +21,7 @@ import json
 import random
 import socket
 
-SERVICES = ("keystone", "placement", "glance", "nova-api", "network-stub",
+SERVICES = ("keystone", "placement", "glance", "nova-api", "neutron",
             "rabbitmq", "rabbitmq-dist", "epmd")
 LOW, HIGH = 20000, 32000
 

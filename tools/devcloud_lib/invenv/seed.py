@@ -34,12 +34,13 @@ DOMAIN = facts.DOMAIN
 REGION = facts.REGION
 SERVICES = {  # service type -> name
     "placement": "placement", "image": "glance", "compute": "nova",
-    "network": "devcloud-network-stub"}
+    "network": "neutron"}
 # user -> (project, roles)
 USERS = {
     "nova": ("service", ["admin", "service"]),
     "placement": ("service", ["admin", "service"]),
     "glance": ("service", ["admin", "service"]),
+    "neutron": ("service", ["admin", "service"]),
     "demo": ("demo", ["member"]),
     "alt": ("alt", ["member"]),
     "demo-reader": ("demo", ["reader"]),
@@ -92,6 +93,8 @@ def ensure_endpoints(ident, stype, name, url):
     services = [s for s in ident.services() if s.type == stype]
     service = services[0] if services else ident.create_service(
         type=stype, name=name, is_enabled=True)
+    if service.name != name:  # e.g. what an older devcloud registered
+        service = ident.update_service(service, name=name)
     existing = {e.interface: e for e in ident.endpoints(
         service_id=service.id)}
     for interface in ("public", "internal"):
@@ -107,11 +110,28 @@ def seed_resources(conn, settings):
     if conn.compute.find_flavor(FLAVOR["name"]) is None:
         conn.compute.create_flavor(is_public=True, **FLAVOR)
     images = {name: ensure_image(conn, name) for name in facts.IMAGES}
+    network = ensure_network(conn)
     hosts = settings.get("compute_hosts", ["devcloud"])
     providers = wait_compute(conn, settings["nova_started"], hosts)
     for provider in providers.values():
         add_traits(conn, provider, TPM_TRAITS)
-    return {"images": images, "resource_providers": providers}
+    return {"images": images, "network": network,
+            "resource_providers": providers}
+
+
+def ensure_network(conn):
+    """The demo project's network and subnet, as devstack makes them."""
+    spec = facts.NETWORK
+    project = conn.identity.find_project(spec["project"], domain_id=DOMAIN)
+    net = conn.network.find_network(spec["name"], project_id=project.id)
+    if net is None:
+        net = conn.network.create_network(name=spec["name"],
+                                          project_id=project.id)
+    if not list(conn.network.subnets(network_id=net.id)):
+        conn.network.create_subnet(
+            name=spec["subnet"], network_id=net.id, project_id=project.id,
+            ip_version=4, cidr=spec["cidr"])
+    return net.id
 
 
 def ensure_image(conn, name):

@@ -10,14 +10,14 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Glance API with the file store on SQLite.
+"""Glance API with the file store, its database on MariaDB.
 
 Glance up to 2025.2 still ships its eventlet server, ``glance-api``, which
 is what this runs (one worker, bound to 127.0.0.1 by the config).
 """
 import os
 
-from devcloud_lib import context
+from devcloud_lib.services import mariadb
 
 SERVICE = "glance"
 
@@ -31,18 +31,20 @@ def configure(cloud):
     for name in ("glance-images", "glance-staging", "glance-tasks",
                  "glance-locks", "glance-cache"):
         cloud.layout.data_dir(name)
-    cloud.render("glance-api.conf", extra={"glance_paste": _paste_ini(cloud)})
+    cloud.render("glance-api.conf", extra={
+        "glance_paste": _paste_ini(cloud),
+        "glance_db": mariadb.url(cloud, "glance")})
 
 
 def prepare(cloud):
-    if cloud.done("glance-db"):
+    """The schema, first ``up`` only; MariaDB must be up."""
+    if cloud.done("glance-db-mariadb"):
         return
     cloud.run(SERVICE, [cloud.layout.bin("glance-manage"),
                         "--config-file",
                         cloud.layout.etc_file("glance-api.conf"),
                         "db_sync"])
-    context.enable_wal(os.path.join(cloud.layout.data, "glance.db"))
-    cloud.mark_done("glance-db")
+    cloud.mark_done("glance-db-mariadb")
 
 
 def start(cloud):

@@ -58,9 +58,9 @@ CACHES = {{'default': {{
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 TIME_ZONE = 'UTC'
-# The cloud has no Neutron, only an empty stand-in.
+# Neutron without L3 or DHCP agents: no router or floating IP panels.
 OPENSTACK_NEUTRON_NETWORK = {{
-    'enable_router': False, 'enable_quotas': False,
+    'enable_router': False, 'enable_quotas': True,
     'enable_distributed_router': False, 'enable_ha_router': False,
     'enable_fip_topology_check': False}}
 LOGGING = {{

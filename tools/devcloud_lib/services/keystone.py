@@ -10,11 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Keystone: fernet tokens, SQLite, the public WSGI app under uwsgi."""
-import os
-
+"""Keystone: fernet tokens, MariaDB, the public WSGI app under uwsgi."""
 from devcloud_lib import context
-from devcloud_lib.services import uwsgi
+from devcloud_lib.services import mariadb, uwsgi
 
 SERVICE = "keystone"
 
@@ -26,18 +24,25 @@ def _manage(cloud, *args):
 
 
 def configure(cloud):
-    cloud.render("keystone.conf")
+    cloud.render("keystone.conf", extra={
+        "keystone_db": mariadb.url(cloud, "keystone")})
 
 
 def prepare(cloud):
-    """Database, key repositories and the admin user, first ``up`` only."""
-    if not cloud.done("keystone-db"):
+    """Database, key repositories and the admin user, first ``up`` only.
+
+    MariaDB must be up.
+    """
+    if not cloud.done("keystone-db-mariadb"):
         _manage(cloud, "db_sync")
-        context.enable_wal(os.path.join(cloud.layout.data, "keystone.db"))
         for repo in ("fernet_setup", "credential_setup"):
             _manage(cloud, repo, "--keystone-user", "root",
                     "--keystone-group", "root")
-        cloud.mark_done("keystone-db")
+        # A new database (also after the move from SQLite) has no admin,
+        # projects or catalog yet.
+        for marker in context.PORT_STEPS:
+            cloud.forget(marker)
+        cloud.mark_done("keystone-db-mariadb")
     if not cloud.done("keystone-bootstrap") or cloud.ports_changed:
         url = cloud.keystone_url + "/v3"
         # bootstrap is idempotent and rewrites the identity endpoints.

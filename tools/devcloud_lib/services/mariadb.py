@@ -10,14 +10,14 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""MariaDB from Debian's mariadb-server, for Nova's databases only.
+"""MariaDB from Debian's mariadb-server, for every service's database.
 
-Nova's services are eventlet programs; on SQLite, writers in them held
-each other past the busy timeout ("database is locked") as soon as the
-cloud was used by several clients at once, and a request failed with 500.
-Keystone, Placement and Glance stay on SQLite.  The server is started by
-hand, as root, with its data in the state dir and no TCP listener at all
-(--skip-networking): Nova reaches it through a unix socket.
+On SQLite, writers held each other past the busy timeout ("database is
+locked") as soon as several clients wrote at once: Nova's services first,
+then Keystone when Tempest created and deleted its users in parallel.  The
+server is started by hand, as root, with its data in the state dir and no
+TCP listener at all (--skip-networking): the services reach it through a
+unix socket.
 """
 import os
 import subprocess
@@ -29,7 +29,8 @@ from devcloud_lib.progress import StepFailed
 SERVICE = "mariadb"
 SERVER = "/usr/sbin/mariadbd"
 PACKAGE = "mariadb-server"
-DATABASES = ("nova_api", "nova_cell0", "nova_cell1")
+DATABASES = ("keystone", "placement", "glance", "nova_api", "nova_cell0",
+             "nova_cell1")
 
 
 def ensure_installed(progress):
@@ -73,7 +74,7 @@ def start(cloud):
 
 
 def wait_ready(cloud, timeout=60):
-    """Wait for the socket, then create Nova's databases."""
+    """Wait for the socket, then create the services' databases."""
     deadline = time.monotonic() + timeout
     log = cloud.layout.log_file(SERVICE)
     while time.monotonic() < deadline:

@@ -10,28 +10,26 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Placement: SQLite, its WSGI app under uwsgi."""
-import os
-
-from devcloud_lib import context
-from devcloud_lib.services import uwsgi
+"""Placement: MariaDB, its WSGI app under uwsgi."""
+from devcloud_lib.services import mariadb, uwsgi
 
 SERVICE = "placement"
 
 
 def configure(cloud):
-    cloud.render("placement.conf")
+    cloud.render("placement.conf", extra={
+        "placement_db": mariadb.url(cloud, "placement")})
 
 
 def prepare(cloud):
-    if cloud.done("placement-db"):
+    """The schema, first ``up`` only; MariaDB must be up."""
+    if cloud.done("placement-db-mariadb"):
         return
     cloud.run(SERVICE, [cloud.layout.bin("placement-manage"),
                         "--config-file",
                         cloud.layout.etc_file("placement.conf"),
                         "db", "sync"])
-    context.enable_wal(os.path.join(cloud.layout.data, "placement.db"))
-    cloud.mark_done("placement-db")
+    cloud.mark_done("placement-db-mariadb")
 
 
 def start(cloud):

@@ -1,0 +1,87 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The venv pieces tools/devcloud writes itself."""
+import importlib.metadata
+import json
+import os
+
+import fixtures
+import testtools
+
+from devcloud_lib import context, install, modes, paths, ports, progress
+
+
+class TestNeutronExt(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        root = self.useFixture(fixtures.TempDir()).path
+        self.layout = paths.Layout("test", root=root)
+        self.site = os.path.join(self.layout.venv, "lib", "python3.12",
+                                 "site-packages")
+        os.makedirs(self.site)
+
+    def test_neutron_finds_the_driver_by_its_entry_point(self):
+        self.assertTrue(install.ensure_neutron_ext(self.layout))
+        found = [ep for dist in importlib.metadata.distributions(
+                     path=[self.site])
+                 for ep in dist.entry_points
+                 if ep.group == "neutron.ml2.mechanism_drivers"]
+        self.assertEqual(
+            [("devcloud_loopback",
+              "devcloud_neutron_ext.loopback:LoopbackMechanismDriver")],
+            [(ep.name, ep.value) for ep in found])
+        module = os.path.join(self.site, "devcloud_neutron_ext",
+                              "loopback.py")
+        with open(module) as src:
+            self.assertIn("class LoopbackMechanismDriver", src.read())
+
+    def test_second_install_changes_nothing(self):
+        install.ensure_neutron_ext(self.layout)
+        self.assertFalse(install.ensure_neutron_ext(self.layout))
+
+    def test_a_changed_driver_is_written_again(self):
+        install.ensure_neutron_ext(self.layout)
+        module = os.path.join(self.site, "devcloud_neutron_ext",
+                              "loopback.py")
+        with open(module, "w") as out:
+            out.write("# an older driver\n")
+        self.assertTrue(install.ensure_neutron_ext(self.layout))
+
+
+class TestPortChanges(testtools.TestCase):
+
+    def test_catalog_steps_are_redone_after_a_new_port(self):
+        # A port drawn by any command (status, env, ...) must still reach
+        # the catalog on the next up, which itself sees no change.
+        root = self.useFixture(fixtures.TempDir()).path
+        layout = paths.Layout("test", root=root)
+        cloud = context.Cloud(modes.get(modes.DEFAULT), layout,
+                              progress.Progress())
+        cloud.load_settings()
+        for marker in context.PORT_STEPS:
+            cloud.mark_done(marker)
+        saved = layout.run_file("ports.json")
+        with open(saved) as src:
+            recorded = json.load(src)
+        del recorded[ports.SERVICES[0]]  # as if a release added a service
+        with open(saved, "w") as out:
+            json.dump(recorded, out)
+
+        context.Cloud(cloud.mode, layout, progress.Progress()).load_settings()
+
+        later = context.Cloud(cloud.mode, layout, progress.Progress())
+        later.load_settings()
+        self.assertFalse(later.ports_changed)
+        self.assertEqual([], [m for m in context.PORT_STEPS
+                              if later.done(m)])
