@@ -23,9 +23,16 @@ requests stays as it is.
 
 The hook parses a body once and hands the parsed body to openstacksdk
 (``response.json``), so a large ``server list`` is not parsed twice.
+
+Memory: a 10,000-server list must not cost much more than without the
+option. So the hook keeps, per server, only the validated properties (or
+the error to raise for its row), one dict shared by every server whose
+properties are equal, and it takes ``image.properties`` out of the body
+before openstacksdk builds its objects: OSC's own columns never show them
+and would otherwise hold a second copy of every value. The hook forgets
+everything it captured once the rows are built (:meth:`release`).
 """
 
-import copy
 import re
 import urllib.parse
 
@@ -62,21 +69,15 @@ def _response_microversion(response):
     return response.headers.get('X-OpenStack-Nova-API-Version')
 
 
-def _own_copy(server):
-    # openstacksdk pops the members it consumes and adds the image's links
-    # to the nested properties object: keep copies of what we read.
-    server = dict(server)
-    if isinstance(server.get('image'), dict):
-        server['image'] = copy.deepcopy(server['image'])
-    return server
-
-
 class ServerCapture:
     """Records the server bodies a command receives, between start/stop."""
 
     def __init__(self, compute):
         self._compute = compute
-        self._servers = {}  # id -> (raw server object, microversion)
+        # id -> properties dict, None (volume-booted) or the error to raise
+        self._servers = {}
+        # frozenset of items -> the one dict shared by equal property sets
+        self._distinct = {}
         self._requests_session = compute.session.session
         self._origin = None
         self._path = None
@@ -145,25 +146,54 @@ class ServerCapture:
         version = _response_microversion(response)
         for raw in found:
             if isinstance(raw, dict) and isinstance(raw.get('id'), str):
-                self._servers[raw['id']] = (_own_copy(raw), version)
+                self._servers[raw['id']] = self._take(raw, version)
+
+    def _take(self, raw, version):
+        """Read one server's properties before openstacksdk consumes it."""
+        # Validate the raw body directly: building a Server resource per
+        # row cost more than the whole response parse (bench, 200 servers).
+        try:
+            properties = resource.properties_from_body(
+                raw['id'], raw, version)
+        except sdk.ImagePropertiesError as error:
+            # Raised for this server's row, if the command shows one. The
+            # traceback's frames would keep the whole body alive.
+            return error.with_traceback(None)
+        if properties is None:
+            return None
+        # openstacksdk copies whatever it is given into the command's
+        # objects (and adds the image's links to a nested properties
+        # object): the column alone keeps the properties.
+        del raw['image']['properties']
+        return self._distinct.setdefault(
+            frozenset(properties.items()), properties)
+
+    def __len__(self):
+        """How many servers the capture holds."""
+        return len(self._servers)
+
+    def release(self):
+        """Forget every captured server; the rows keep what they show."""
+        self._servers = {}
+        self._distinct = {}
 
     def image_properties(self, server_id):
         """Return the validated embedded properties of a captured server.
 
         :returns: a dict of strings or ``None`` values; ``None`` for a
-            server booted from a volume.
+            server booted from a volume. Servers with equal properties
+            share one dict: do not modify it.
         :raises ImagePropertiesUnreachable: the server is the partial record
             of a cell the compute API cannot reach.
         :raises ImagePropertiesProtocolError: the server's body was never
             received (or was malformed), or lacks ``image.properties``.
         """
-        captured = self._servers.get(server_id)
-        if captured is None:
+        if server_id not in self._servers:
             raise sdk.ImagePropertiesProtocolError(
                 'No compute response at microversion %s or later described '
                 'server %s.' % (microversion.REQUIRED, server_id)
             )
-        raw, version = captured
-        # Validate the raw body directly: building a Server resource per
-        # row cost more than the whole response parse (bench, 200 servers).
-        return resource.properties_from_body(server_id, raw, version)
+        captured = self._servers[server_id]
+        if isinstance(captured, sdk.ImagePropertiesError):
+            raise captured
+        return captured

@@ -39,6 +39,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
     def __init__(self, command):
         super().__init__(command)
         self._capture = None
+        self._columns = {}
         # cliff runs after-hooks only when the command succeeds, and an
         # interactive ``openstack`` runs several commands in one process:
         # undo the capture when run() ends, however it ends.
@@ -89,10 +90,18 @@ class _ImagePropertiesHook(hooks.CommandHook):
         # cliff picks the formatter after before() runs; swap it here.
         output.use_safe_formatter(self.cmd, parsed_args)
         column_names, data = return_code
-        with errors.command_errors():
-            return self._add_properties(
-                tuple(column_names), data, parsed_args
-            )
+        self._columns = {}
+        try:
+            with errors.command_errors():
+                return self._add_properties(
+                    tuple(column_names), data, parsed_args
+                )
+        finally:
+            # cliff formats the rows after this returns: by then only the
+            # rows should hold properties, not the capture or the cache.
+            self._capture.release()
+            self._capture = None
+            self._columns = {}
 
     def _properties(self, server_id):
         """The server's properties, or None and False when unknown."""
@@ -104,11 +113,18 @@ class _ImagePropertiesHook(hooks.CommandHook):
     def _properties_column(self, properties, known):
         if not known:
             return output.UnknownProperties()
+        # The capture gives servers with equal properties one dict: give
+        # their rows one column object too. The cache holds the dict, so
+        # its id() stays unique while the cache lives.
+        cached = self._columns.get(id(properties))
+        if cached is not None:
+            return cached[1]
+        shown = properties
         if properties is not None and self._wanted:
-            properties = {
-                k: v for k, v in properties.items() if k in self._wanted
-            }
-        return output.SafeDictColumn(properties)
+            shown = {k: v for k, v in properties.items() if k in self._wanted}
+        column = output.SafeDictColumn(shown)
+        self._columns[id(properties)] = (properties, column)
+        return column
 
 
 class ServerListHook(_ImagePropertiesHook):

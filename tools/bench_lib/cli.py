@@ -133,10 +133,15 @@ def _measure_without_devcloud(args):
         document["parts"][part] = result
         document["figures"] += result["figures"]
     document["seconds"] = round(time.time() - started, 1)
+    # The load at the start alone hides a run that others' work joined.
+    document["machine"]["loadavg_at_end"] = os.getloadavg()
     report.write(args.output, document)
     print(report.table(document["figures"]))
     print("\nfigures written to %s (%.0f s)" % (
         os.path.relpath(args.output), document["seconds"]))
+    print("load average (1, 5, 15 min): %s at the start, %s at the end" % (
+        _loads(document["machine"]["loadavg_at_start"]),
+        _loads(document["machine"]["loadavg_at_end"])))
     return 0
 
 
@@ -171,8 +176,17 @@ def _measure(args, bench_venvs, env, the_cloud):
                                        requests_count.render))
             print()
     document["seconds"] = round(time.time() - started, 1)
+    # The load at the start alone hides a run that others' work joined.
+    document["machine"]["loadavg_at_end"] = os.getloadavg()
     report.write(args.output, document)
     print(report.table(document["figures"]))
     print("\nfigures written to %s (%.0f s)" % (
         os.path.relpath(args.output), document["seconds"]))
+    print("load average (1, 5, 15 min): %s at the start, %s at the end" % (
+        _loads(document["machine"]["loadavg_at_start"]),
+        _loads(document["machine"]["loadavg_at_end"])))
     return 0
+
+
+def _loads(triple):
+    return "/".join("%.2f" % x for x in triple)

@@ -13,6 +13,7 @@
 """The capture behind --image-properties: restored, scoped, parsed once."""
 
 import io
+import json
 
 import fixtures
 from openstack.compute.v2 import server as sdk_server
@@ -20,6 +21,7 @@ import requests
 
 from osc_image_props import sdk
 from osc_image_props.osc import capture
+from osc_image_props.osc import output
 from tests.unit import fakes
 from tests.unit.osc import test_hooks
 
@@ -139,6 +141,103 @@ class TestParsedOnce(test_hooks.HookTestCase):
                                '--image-properties'))
 
 
+
+class TestMemory(test_hooks.HookTestCase):
+    """What a large list keeps: one copy of each property set, briefly."""
+
+    def _capture_list(self):
+        url = 'http://compute.test/v2.1/servers/detail'
+        self.twin = self.cloud.add_server(name='web-3')
+        ids = (self.web, self.other, self.volume, self.twin)
+        self.mocker.get(url, json={
+            'servers': [self.cloud.render(i, '2.98') for i in ids]})
+        compute = self.connect().compute
+        compute.get_endpoint()
+        recorder = capture.ServerCapture(compute).start()
+        self.addCleanup(recorder.stop)
+        return recorder, compute.session.session.get(url).json()
+
+    def test_equal_properties_share_one_dict(self):
+        recorder, _ = self._capture_list()
+        web = recorder.image_properties(self.web)
+        self.assertEqual(fakes.PROPERTIES, web)
+        self.assertIs(web, recorder.image_properties(self.twin))
+        self.assertEqual({'hw_machine_type': 'pc'},
+                         recorder.image_properties(self.other))
+        self.assertIsNone(recorder.image_properties(self.volume))
+
+    def test_openstacksdk_gets_no_second_copy(self):
+        _, body = self._capture_list()
+        images = {s['id']: s['image'] for s in body['servers']}
+        self.assertEqual('', images.pop(self.volume))
+        for image in images.values():
+            self.assertEqual({'id', 'links'}, set(image))
+
+    def test_release_forgets_everything(self):
+        recorder, _ = self._capture_list()
+        self.assertEqual(4, len(recorder))
+        recorder.release()
+        self.assertEqual(0, len(recorder))
+        self.assertRaises(sdk.ImagePropertiesProtocolError,
+                          recorder.image_properties, self.web)
+
+    def test_errors_wait_for_their_row(self):
+        del self.cloud.servers[self.other]['image']['properties']
+        recorder, _ = self._capture_list()
+        self.assertEqual(fakes.PROPERTIES,
+                         recorder.image_properties(self.web))
+        for _ in range(2):
+            error = self.assertRaises(sdk.ImagePropertiesMissing,
+                                      recorder.image_properties, self.other)
+            self.assertIn(self.other, str(error))
+
+    def _held_while_printing(self, *argv):
+        """Servers each capture holds when the rows are printed."""
+        captures, held = [], []
+        real_init = capture.ServerCapture.__init__
+
+        def tracked_init(recorder, *args, **kwargs):
+            real_init(recorder, *args, **kwargs)
+            captures.append(recorder)
+
+        def spy(emit):
+            def emit_and_count(formatter, *args, **kwargs):
+                held.extend(len(c) for c in captures)
+                return emit(formatter, *args, **kwargs)
+            return emit_and_count
+
+        self.useFixture(fixtures.MonkeyPatch(
+            'osc_image_props.osc.capture.ServerCapture.__init__',
+            tracked_init))
+        for name in ('emit_list', 'emit_one'):
+            self.useFixture(fixtures.MonkeyPatch(
+                'osc_image_props.osc.output.DestinationFormatter.' + name,
+                spy(getattr(output.DestinationFormatter, name))))
+        status, out, err = self.run_cli(*argv)
+        self.assertEqual(0, status, err)
+        self.assertEqual(1, len(captures))
+        return held, out
+
+    def test_list_rows_alone_hold_properties_while_printing(self):
+        twin = self.cloud.add_server(name='web-3')
+        held, out = self._held_while_printing(
+            'server', 'list', '--image-properties', 'hw_machine_type',
+            '-f', 'json')
+        self.assertEqual([0], held)
+        rows = {r['ID']: r['Image Properties'] for r in json.loads(out)}
+        self.assertEqual({
+            self.web: {'hw_machine_type': 'q35'},
+            twin: {'hw_machine_type': 'q35'},
+            self.other: {'hw_machine_type': 'pc'},
+            self.volume: None,
+        }, rows)
+
+    def test_show_field_alone_holds_properties_while_printing(self):
+        held, out = self._held_while_printing(
+            'server', 'show', self.web, '--image-properties', '-f', 'json')
+        self.assertEqual([0], held)
+        self.assertEqual(fakes.PROPERTIES,
+                         json.loads(out)['image_properties'])
 
 
 class TestOnePath(test_hooks.HookTestCase):
