@@ -139,12 +139,12 @@ MODES = {m.name: m for m in (
          dialect=STANDARD, ci=False),
     Mode("unpatched", RELEASES["2024.2"], patched=False,
          max_microversion="2.96", dialect=None, ci=True),
+    # Not in CI since the Tempest runs joined it: a second Nova build
+    # does not fit CI's hour on two cores.  tools/run-tests --all runs it.
     Mode("2025.1", RELEASES["2025.1"], patched=False,
-         max_microversion="2.100", dialect=ALL_IMAGE_KEYS, ci=True),
+         max_microversion="2.100", dialect=ALL_IMAGE_KEYS, ci=False),
     Mode("2025.2", RELEASES["2025.2"], patched=False,
          max_microversion="2.100", dialect=STANDARD, ci=False),
-    # Not in CI: a third Nova build does not fit CI's time on two cores;
-    # 2025.1 is the release whose 2.98 differs (every image key).
     Mode("2026.1", RELEASES["2026.1"], patched=False,
          max_microversion="2.103", dialect=STANDARD, ci=False),
 )}
