@@ -101,7 +101,7 @@ class TestCellDown(base.FunctionalTestCase):
         self.assertIn(self.up.id, ids)
         self.assertNotIn(self.down.id, ids)
 
-    def test_nova_show_at_2_98_fails_for_the_down_cell(self):
+    def test_nova_show_at_2_98_of_the_down_cell(self):
         partial = self.conn.compute.get(
             '/servers/%s' % self.down.id, microversion='2.97'
         ).json()['server']
@@ -111,7 +111,16 @@ class TestCellDown(base.FunctionalTestCase):
             '/servers/%s' % self.down.id, microversion='2.98',
             raise_exc=False,
         )
-        self.assertEqual(500, response.status_code)
+        if base.MODE.patched:
+            # nova_patch answers with the partial record, without
+            # properties: the down cell's system metadata is out of reach.
+            self.assertEqual(200, response.status_code)
+            partial = response.json()['server']
+            self.assertEqual('UNKNOWN', partial['status'])
+            self.assertNotIn('properties', partial['image'])
+        else:
+            # Upstream Nova fails on the missing system metadata.
+            self.assertEqual(500, response.status_code)
 
     def test_stock_server_list_leaves_the_down_cell_out(self):
         status, out, err = self._list()
