@@ -66,16 +66,17 @@ def constraints_file(mode):
                      "DEVCLOUD_CONSTRAINTS_DIR)", service="install")
 
 
-def wanted(mode):
+def wanted(mode, requirements=None):
     """What the venv must hold; compared with the marker it was made with.
 
-    The constraints count by content, not by path, so moving between the
+    ``mode`` is a Mode, or a Release with ``requirements``.  The
+    constraints count by content, not by path, so moving between the
     vendored and the shared copy reinstalls nothing.
     """
     constraints = constraints_file(mode)
     with open(constraints, "rb") as src:
         digest = hashlib.sha256(src.read()).hexdigest()
-    return {"requirements": mode.requirements,
+    return {"requirements": requirements or mode.requirements,
             "constraints": mode.constraints_name,
             "constraints_sha256": digest,
             "python": sys.version.split()[0]}

@@ -154,6 +154,16 @@ ALIASES = {"upstream": "2026.1"}
 
 DEFAULT = "2024.2"
 
+# The oldest upper-constraints the package's requirements allow (tox
+# py3-2024.2): clients of an older cloud, such as its Horizon with the
+# plugin, come from this series.
+OLDEST_CLIENT_SERIES = "2024.2"
+
+
+def client_release(mode):
+    """The release whose clients (Horizon) go with ``mode``'s cloud."""
+    return RELEASES[max(mode.series, OLDEST_CLIENT_SERIES)]
+
 
 def get(name):
     """The Mode called ``name`` or one of its aliases (KeyError if none)."""

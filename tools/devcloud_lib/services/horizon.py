@@ -15,12 +15,14 @@
 Horizon gets a venv of its own (<state>/venvs/horizon-<series>/): it is
 installed from the same upper-constraints file as the cloud's services, so
 the release matches the mode (horizon 25.1.x for 2024.2), but its Django
-and plugin stay out of the services' venv.  The plugin is installed
-editable from this repository and enabled the way operators enable Horizon
-plugins: its enabled file copied to openstack_dashboard/local/enabled/ and
-a local_settings.py beside it.  Sessions are signed cookies, the cache is
-local memory (one uwsgi worker), static files are compressed once and
-served by uwsgi.  Loopback only.
+and plugin stay out of the services' venv.  A cloud older than the oldest
+client pins the plugin supports (2024.1) gets the Horizon of those pins.
+The plugin is installed editable from this repository and enabled the way
+operators enable Horizon plugins: its enabled file copied to
+openstack_dashboard/local/enabled/ and a local_settings.py beside it.
+Sessions are signed cookies, the cache is local memory (one uwsgi
+worker), static files are compressed once and served by uwsgi.  Loopback
+only.
 """
 import hashlib
 import json
@@ -73,7 +75,7 @@ LOGGING = {{
 
 def venv(cloud):
     return os.path.join(cloud.layout.root, "venvs",
-                        "horizon-" + cloud.mode.series)
+                        "horizon-" + modes.client_release(cloud.mode).series)
 
 
 def _bin(cloud, name):
@@ -95,8 +97,8 @@ def _static_root(cloud):
 
 
 def _wanted(cloud):
-    return dict(install.wanted(cloud.mode),
-                requirements=["horizon", modes.UWSGI],
+    return dict(install.wanted(modes.client_release(cloud.mode),
+                               requirements=["horizon", modes.UWSGI]),
                 plugin=paths.REPO_ROOT)
 
 
@@ -118,7 +120,8 @@ def ensure_installed(cloud):
     steps.append([_bin(cloud, "python"), "-m", "pip", "install",
                   "--cache-dir", cloud.layout.pip_cache,
                   "--find-links", cloud.layout.wheelhouse,
-                  "-c", install.constraints_file(cloud.mode),
+                  "-c", install.constraints_file(
+                      modes.client_release(cloud.mode)),
                   *want["requirements"], "-e", paths.REPO_ROOT])
     for argv in steps:
         _run(argv, log, env)
@@ -250,7 +253,8 @@ def wait_ready(cloud):
 def up(cloud):
     """Install, configure, start and wait; called by ``tools/devcloud up``."""
     progress = cloud.progress
-    with progress.step(f"horizon venv {venv(cloud)} ({cloud.mode.series} "
+    with progress.step(f"horizon venv {venv(cloud)} "
+                       f"({modes.client_release(cloud.mode).series} "
                        "constraints) with the osc-image-props plugin"):
         ensure_installed(cloud)
     with progress.step("horizon configured, static files compressed"):
