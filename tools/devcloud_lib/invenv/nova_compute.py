@@ -26,9 +26,12 @@ The fake driver's snapshot stops before the upload, so the image Nova
 created for it stays ``saving`` in Glance for ever, and with it every
 ``createImage`` and ``shelve``.  Here a snapshot uploads a few bytes, with
 the formats and metadata a real driver sends, and the image becomes active.
+The upload takes a few seconds, as a real one does: while it runs, Nova
+refuses a second snapshot of the server (409), which Tempest checks.
 """
 import io
 import sys
+import time
 
 from nova.cmd import compute  # first: it applies Nova's eventlet patching
 from nova.image import glance
@@ -37,11 +40,13 @@ from nova.virt import fake
 DRIVER = fake.FakeDriverWithoutFakeNodes
 DRIVER.capabilities = dict(DRIVER.capabilities, supports_vtpm=True)
 SNAPSHOT_DATA = b"devcloud fake-driver snapshot\n" * 32
+UPLOAD_SECONDS = 3
 _fake_snapshot = DRIVER.snapshot
 
 
 def snapshot(self, context, instance, image_id, update_task_state):
     _fake_snapshot(self, context, instance, image_id, update_task_state)
+    time.sleep(UPLOAD_SECONDS)  # green: nova-compute runs under eventlet
     metadata = {"disk_format": "raw", "container_format": "bare",
                 "properties": {"image_location": "snapshot",
                                "image_state": "available",
