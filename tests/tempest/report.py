@@ -94,7 +94,7 @@ def format_table(head, table, rst=False):
     widths = [max(len(row[i]) for row in cells) for i in range(len(head))]
 
     def line(row):
-        return "  ".join(c.ljust(w) for c, w in zip(row, widths))
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
 
     if not rst:
         return "\n".join(line(row) for row in cells)

@@ -85,3 +85,18 @@ class TestPortChanges(testtools.TestCase):
         self.assertFalse(later.ports_changed)
         self.assertEqual([], [m for m in context.PORT_STEPS
                               if later.done(m)])
+
+
+class TestClientRelease(testtools.TestCase):
+
+    def test_older_clouds_get_the_oldest_supported_clients(self):
+        # The plugin's requirements exclude the 2024.1 pins (cliff 4.6).
+        self.assertEqual(
+            modes.OLDEST_CLIENT_SERIES,
+            modes.client_release(modes.get("2024.1")).series)
+
+    def test_newer_clouds_keep_their_own(self):
+        for name in ("2024.2", "unpatched", "2025.1", "2026.1"):
+            mode = modes.get(name)
+            self.assertEqual(mode.series,
+                             modes.client_release(mode).series)
