@@ -12,7 +12,7 @@
 
 """Run upstream Tempest's compute API tests against a tools/devcloud cloud.
 
-    python tests/tempest/run.py [--nova MODE] [--concurrency N] [--regex R]
+    python -m tests.tempest.run [--nova MODE] [--concurrency N] [--regex R]
 
 Brings the cloud up (``tools/devcloud up``), makes the images and flavors
 Tempest needs, writes ``.tempest/<cloud>/etc/tempest.conf`` from the
@@ -173,7 +173,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nova", default=os.environ.get(
         "DEVCLOUD_NOVA", modes.DEFAULT), choices=modes.choices())
-    parser.add_argument("--concurrency", type=int, default=2)
+    # Tempest mostly waits for Nova here: four workers keep two cores busy.
+    parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--regex", default=REGEX,
                         help="tests to run (default: servers, images and "
                         "admin server tests)")
