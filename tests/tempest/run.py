@@ -38,9 +38,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = results_mod.REPO_ROOT
 DEVCLOUD = os.path.join(REPO_ROOT, "tools", "devcloud")
 sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
-from devcloud_lib import modes  # noqa: E402
+from devcloud_lib import facts, modes  # noqa: E402
 
 EXCLUDE = os.path.join(HERE, "exclude.txt")
+# The clouds.yaml entry of the cloud's admin: Tempest makes its projects,
+# users and networks with it.
+ADMIN_CLOUD = next(name for name, (_user, _project, roles)
+                   in facts.CLOUDS.items() if "admin" in roles)
 # The compute API tests a cloud without Cinder can run: servers, images
 # (Glance), and the admin tests of servers.
 REGEX = (r"^tempest\.api\.compute\.(servers|images)\."
@@ -68,7 +72,7 @@ def bring_up(mode):
     env = json.loads(devcloud("env", "--json", "--nova",
                               mode.name).stdout)
     made = devcloud("python", "--nova", mode.name, "--",
-                    os.path.join(HERE, "resources.py"), "devcloud-admin")
+                    os.path.join(HERE, "resources.py"), ADMIN_CLOUD)
     if made.returncode != 0:
         fail("could not make Tempest's images and flavors:\n"
              + made.stdout + made.stderr)
@@ -77,7 +81,7 @@ def bring_up(mode):
 
 def write_config(mode, env, resources, work):
     with open(env["env"]["OS_CLIENT_CONFIG_FILE"]) as src:
-        admin = yaml.safe_load(src)["clouds"]["devcloud-admin"]["auth"]
+        admin = yaml.safe_load(src)["clouds"][ADMIN_CLOUD]["auth"]
     with open(os.path.join(HERE, "tempest.conf.in")) as src:
         template = string.Template(src.read())
     os.makedirs(os.path.join(work, "etc"), exist_ok=True)
