@@ -12,38 +12,30 @@
 
 """What tempest.conf points at, made once per cloud; prints it as JSON.
 
-Run in the cloud's venv: ``tools/devcloud python tests/tempest/resources.py``
-(OS_CLOUD is the admin entry then).  Tempest needs two images and two
-flavors of its own: the rebuild and resize tests move a server from one to
-the other.  The images carry no properties, so that any server Tempest
-boots can be deleted and its compute host restarted at any time (see the
-vTPM note in tools/devcloud_lib/facts.py).
+Run in the cloud's venv, with the admin's clouds.yaml entry as argument:
+``tools/devcloud python tests/tempest/resources.py devcloud-admin``.
+Tempest needs two images and two flavors of its own: the rebuild and
+resize tests move a server from one to the other.  The images carry no
+properties, so that any server Tempest boots can be deleted and its
+compute host restarted at any time (see the vTPM note in
+tools/devcloud_lib/facts.py).
 """
 import json
+import os
 import sys
 
 import openstack
 
-IMAGE_DATA = b"tempest image for the devcloud\n" * 128  # 4 KiB, raw
+# The seed's own helpers: tools/devcloud_lib/invenv/seed.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))), "tools", "devcloud_lib",
+    "invenv"))
+import seed  # noqa: E402
+
 IMAGES = ("tempest-image", "tempest-image-alt")
 # Resize tests need a second flavor with more of something.
 FLAVORS = {"tempest.tiny": {"ram": 128, "vcpus": 1, "disk": 1},
            "tempest.small": {"ram": 192, "vcpus": 1, "disk": 2}}
-
-
-def ensure_image(conn, name):
-    found = conn.image.get("/images?name=" + name).json()["images"]
-    active = [i for i in found if i["status"] == "active"]
-    if active:
-        return active[0]["id"]
-    for broken in found:
-        conn.image.delete("/images/" + broken["id"])
-    image = conn.image.post("/images", json={
-        "name": name, "visibility": "public", "disk_format": "raw",
-        "container_format": "bare"}).json()
-    conn.image.put("/images/{}/file".format(image["id"]), data=IMAGE_DATA,
-                   headers={"Content-Type": "application/octet-stream"})
-    return image["id"]
 
 
 def ensure_flavor(conn, name, spec):
@@ -56,7 +48,7 @@ def ensure_flavor(conn, name, spec):
 
 def main():
     conn = openstack.connect(cloud=sys.argv[1])
-    image, image_alt = (ensure_image(conn, name) for name in IMAGES)
+    image, image_alt = (seed.ensure_image(conn, name, {}) for name in IMAGES)
     flavor, flavor_alt = (ensure_flavor(conn, name, spec)
                           for name, spec in FLAVORS.items())
     print(json.dumps({"image_ref": image, "image_ref_alt": image_alt,

@@ -54,9 +54,9 @@ REGEX = (r"^tempest\.api\.compute\.(servers|images)\."
          r"servers_on_multinodes)\.")
 
 
-def devcloud(*args, capture=True):
+def devcloud(*args):
     return subprocess.run([sys.executable, DEVCLOUD, *args],
-                          capture_output=capture, text=True, check=False)
+                          capture_output=True, text=True, check=False)
 
 
 def fail(message):

@@ -109,7 +109,8 @@ def ensure_endpoints(ident, stype, name, url):
 def seed_resources(conn, settings):
     if conn.compute.find_flavor(FLAVOR["name"]) is None:
         conn.compute.create_flavor(is_public=True, **FLAVOR)
-    images = {name: ensure_image(conn, name) for name in facts.IMAGES}
+    images = {name: ensure_image(conn, name, facts.glance_properties(name))
+              for name in facts.IMAGES}
     network = ensure_network(conn)
     hosts = settings.get("compute_hosts", ["devcloud"])
     providers = wait_compute(conn, settings["nova_started"], hosts)
@@ -134,15 +135,16 @@ def ensure_network(conn):
     return net.id
 
 
-def ensure_image(conn, name):
+def ensure_image(conn, name, properties):
+    """A public 4 KiB raw image called ``name``; its ID."""
     found = conn.image.get("/images?name=" + name).json()["images"]
     active = [i for i in found if i["status"] == "active"]
     if active:
         return active[0]["id"]
     for broken in found:  # an upload cut short by an earlier failure
         conn.image.delete("/images/" + broken["id"])
-    body = dict(facts.glance_properties(name), name=name,
-                visibility="public", **facts.IMAGE_FORMAT)
+    body = dict(properties, name=name, visibility="public",
+                **facts.IMAGE_FORMAT)
     image = conn.image.post("/images", json=body).json()
     conn.image.put("/images/{}/file".format(image["id"]), data=IMAGE_DATA,
                    headers={"Content-Type": "application/octet-stream"})
