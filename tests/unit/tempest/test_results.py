@@ -86,6 +86,12 @@ class TestCheck(testtools.TestCase):
         self.assertEqual(["ServersListShow298Test passed without 2.98"],
                          report.check(results("unpatched", [T298]), None))
 
+    def test_a_cloud_without_neutron(self):
+        found = results("2024.2", [LIST, T298])
+        found["skipped"] = {LIST + "2": "Neutron is not available"}
+        self.assertEqual(["skipped without Neutron: " + LIST + "2"],
+                         report.check(found, None))
+
     def test_other_tests_than_the_baseline(self):
         baseline = results("unpatched", [LIST], regex="servers")
         self.assertIn("ran other tests than the baseline (--regex)",
