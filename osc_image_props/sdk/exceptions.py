@@ -87,7 +87,7 @@ class ImagePropertiesVersionConflict(ImagePropertiesError):
 
 
 class ImagePropertiesProtocolError(ImagePropertiesError):
-    """The compute API answered with a body that breaks the 2.98 contract."""
+    """The compute API answered with a body microversion 2.98 rules out."""
 
 
 class ImagePropertiesDiscoveryError(ImagePropertiesProtocolError):
