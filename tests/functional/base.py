@@ -12,13 +12,8 @@
 
 """Functional tests: the real ``openstack`` CLI against tools/devcloud.
 
-The suite brings the local cloud up itself (``tools/devcloud up`` is
-idempotent and reuses a running cloud) and never skips: a cloud that cannot
-start is an error of every test. ``DEVCLOUD_NOVA`` picks the mode (default
-``2024.2``, patched; ``tools/devcloud modes`` lists them) and
-``DEVCLOUD_CELLS`` the number of cells (default 1).  What the tests expect
-of a mode comes from the table of modes and the seed facts of
-tools/devcloud_lib, the ones the cloud was built from.
+The cloud under test, its mode and the resources the tests make on it come
+from :mod:`tests.devcloud`.
 """
 
 import json
@@ -26,65 +21,17 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import uuid
 
-import openstack
 import testtools
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-TOOLS = os.path.join(REPO_ROOT, 'tools')
-DEVCLOUD = os.path.join(TOOLS, 'devcloud')
-sys.path.insert(0, TOOLS)
-from devcloud_lib import facts, modes  # noqa: E402
+from tests.devcloud import (  # noqa: F401  (the tests' names for them)
+    BOOT_TIMEOUT, CELLS, CLOUD_ARGS, MODE, NOVA_MODE, boot, cloud_env,
+    connection, create_image, delete, devcloud_env, facts, modes,
+    run_devcloud, seeded_embedded, unique_name,
+)
 
-MODE = modes.get(os.environ.get('DEVCLOUD_NOVA', modes.DEFAULT))
-NOVA_MODE = MODE.name
-CELLS = int(os.environ.get('DEVCLOUD_CELLS') or 1)
-CLOUD_ARGS = ('--nova', NOVA_MODE, '--cells', str(CELLS))
 # The standard properties of the image servers boot from.
 STANDARD = facts.IMAGES[facts.IMAGE]['standard']
-BOOT_TIMEOUT = 120
-
-_cloud_env = None
-
-
-def cloud_env():
-    """Start (or find) the cloud once per process; return its environment."""
-    global _cloud_env
-    if _cloud_env is None:
-        up = subprocess.run(
-            [sys.executable, DEVCLOUD, 'up', *CLOUD_ARGS],
-            capture_output=True, text=True,
-        )
-        if up.returncode != 0:
-            raise RuntimeError(
-                'tools/devcloud up %s failed (exit %d):\n%s%s'
-                % (' '.join(CLOUD_ARGS), up.returncode, up.stdout, up.stderr)
-            )
-        _cloud_env = devcloud_env()['env']
-    return _cloud_env
-
-
-def devcloud_env():
-    """``tools/devcloud env --json`` of the cloud under test."""
-    return json.loads(subprocess.run(
-        [sys.executable, DEVCLOUD, 'env', '--json', *CLOUD_ARGS],
-        capture_output=True, text=True, check=True,
-    ).stdout)
-
-
-def run_devcloud(*args):
-    """Output of tools/devcloud ARGS; RuntimeError unless it exits 0."""
-    result = subprocess.run(
-        [sys.executable, DEVCLOUD] + list(args),
-        capture_output=True, text=True, timeout=300,
-    )
-    if result.returncode != 0:
-        raise RuntimeError('tools/devcloud %s exited %d:\n%s%s' % (
-            ' '.join(args), result.returncode, result.stdout, result.stderr))
-    return result.stdout
 
 
 class FunctionalTestCase(testtools.TestCase):
@@ -100,12 +47,7 @@ class FunctionalTestCase(testtools.TestCase):
 
     @classmethod
     def connection(cls, cloud='devcloud'):
-        config = openstack.config.OpenStackConfig(
-            config_files=[cloud_env()['OS_CLIENT_CONFIG_FILE']],
-        )
-        return openstack.connection.Connection(
-            config=config.get_one(cloud=cloud)
-        )
+        return connection(cloud)
 
     def openstack(self, *args, cloud='devcloud', check=True):
         """Run the real CLI; return (status, stdout, stderr)."""
@@ -145,51 +87,3 @@ class FunctionalTestCase(testtools.TestCase):
             self.assertIn(fragment, lines[-1])
         return lines[-1]
 
-
-def seeded_embedded(conn, image=facts.IMAGE):
-    """What this mode's Nova embeds for a server of a seeded image."""
-    image_id = conn.image.find_image(image, ignore_missing=False).id
-    return facts.seeded_embedded(MODE, image_id, image)
-
-
-def unique_name(prefix):
-    return '%s-%s' % (prefix, uuid.uuid4().hex[:8])
-
-
-def boot(conn, name, image_name=facts.IMAGE, network=None, **attrs):
-    """Boot a server from an image, with no network or a port on
-    ``network`` (a name); wait for ACTIVE."""
-    image = conn.image.find_image(image_name, ignore_missing=False)
-    flavor = conn.compute.find_flavor(
-        facts.FLAVOR['name'], ignore_missing=False
-    )
-    networks = 'none'
-    if network:
-        found = conn.network.find_network(network, ignore_missing=False)
-        networks = [{'uuid': found.id}]
-    server = conn.compute.create_server(
-        name=name, image_id=image.id, flavor_id=flavor.id, networks=networks,
-        **attrs
-    )
-    return conn.compute.wait_for_server(server, wait=BOOT_TIMEOUT)
-
-
-def delete(conn, server):
-    conn.compute.delete_server(server, ignore_missing=True)
-    deadline = time.time() + BOOT_TIMEOUT
-    while time.time() < deadline:
-        if conn.compute.find_server(server.id) is None:
-            return
-        time.sleep(1)
-
-
-def create_image(conn, name, properties):
-    """A tiny raw image in Glance with these properties."""
-    image = conn.image.post('/images', json=dict(
-        name=name, visibility='private', **facts.IMAGE_FORMAT, **properties,
-    )).json()
-    conn.image.put(
-        '/images/%s/file' % image['id'], data=b'functional test image\n',
-        headers={'Content-Type': 'application/octet-stream'},
-    )
-    return image['id']
