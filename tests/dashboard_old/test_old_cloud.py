@@ -24,7 +24,7 @@ from tests.dashboard import base
 class TestOldCloud(base.DashboardTestCase):
 
     def test_tab_names_the_clouds_maximum(self):
-        server_id = self.boot(base.SEED_IMAGE)
+        server_id = self.boot()
         self.login('devcloud')
         tab = self.open_tab(server_id)
         self.screenshot('08-cloud-below-2.98')
