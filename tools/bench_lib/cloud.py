@@ -28,8 +28,7 @@ from bench_lib import paths
 from devcloud_lib import facts, modes
 
 FLAVOR = "bench-nano"
-# Not cirros-like: its vTPM keeps nova-compute from restarting (2024.x
-# refuses to start with vTPM instances when swtpm is not enabled).
+# The plain seed image: the bench's servers need no TPM traits.
 IMAGE = facts.PLAIN_IMAGE
 # name prefix, size; a list of N servers is the first groups that add up.
 GROUPS = (("bench-one", 1), ("bench-fifty", 49), ("bench-more", 150))

@@ -54,8 +54,8 @@ IMAGES = {
 }
 # The image servers boot from unless a test needs another.
 IMAGE = "cirros-like"
-# Boots without a vTPM: nova-compute of 2024.x does not restart on a host
-# with vTPM servers, so long-lived servers use this one.
+# The second seed image, without a vTPM: the rebuild target, and the image
+# of servers that need nothing of the host's TPM support.
 PLAIN_IMAGE = "cirros-like-2"
 
 
