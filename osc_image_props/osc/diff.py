@@ -15,9 +15,9 @@
 from osc_lib.command import command
 
 from osc_image_props import sdk
+from osc_image_props.osc import calls
 from osc_image_props.osc import errors
 from osc_image_props.osc import output
-from osc_image_props.osc import timeout
 
 # Exit status with --exit-code when there is drift: 1 stays "error".
 DRIFT_EXIT_CODE = 3
@@ -63,18 +63,12 @@ class DiffServerImageProperties(command.Lister):
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
-        errors.require_server(parsed_args.server)
-        errors_of_server = errors.command_errors(parsed_args.server)
-        with errors_of_server, timeout.default_timeout(conn):
+        with calls.cloud_calls(conn, parsed_args.server):
             drift = sdk.image_properties_drift(conn, parsed_args.server)
         self._has_drift = drift.has_drift
 
         if drift.image_id is None:
-            errors.note(
-                self.app,
-                'Server %s was booted from a volume: it has no image '
-                'properties.' % drift.server.id
-            )
+            calls.note_volume_booted(self.app, drift.server.id)
         elif not drift.image_found:
             errors.note(
                 self.app,

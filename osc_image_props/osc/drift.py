@@ -17,11 +17,11 @@ import collections
 from osc_lib.command import command
 
 from osc_image_props import sdk
+from osc_image_props.osc import calls
 from osc_image_props.osc import diff
 from osc_image_props.osc import errors
 from osc_image_props.osc import fleet_query
 from osc_image_props.osc import output
-from osc_image_props.osc import timeout
 from osc_image_props.sdk import fleet
 
 COLUMNS = (
@@ -57,7 +57,7 @@ class DriftServerImageProperties(command.Lister):
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
-        with errors.command_errors(), timeout.default_timeout(conn):
+        with calls.cloud_calls(conn):
             query = fleet_query.query(conn, parsed_args)
             # The first page is asked for while the output is written;
             # a cloud that is too old fails here, before any output.
@@ -70,7 +70,7 @@ class DriftServerImageProperties(command.Lister):
     def _rows(self, conn, servers):
         # A generator: cliff's formatter pulls rows page by page, and the
         # errors of later pages still end as one line.
-        with errors.command_errors(), timeout.default_timeout(conn):
+        with calls.cloud_calls(conn):
             for server in servers:
                 self._outcomes[server.outcome] += 1
                 if server.outcome == fleet.IMAGE_MISSING:

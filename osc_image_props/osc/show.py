@@ -15,9 +15,8 @@
 from osc_lib.command import command
 
 from osc_image_props import sdk
-from osc_image_props.osc import errors
+from osc_image_props.osc import calls
 from osc_image_props.osc import output
-from osc_image_props.osc import timeout
 
 
 class ShowServerImageProperties(command.ShowOne):
@@ -53,18 +52,12 @@ class ShowServerImageProperties(command.ShowOne):
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
-        errors.require_server(parsed_args.server)
-        errors_of_server = errors.command_errors(parsed_args.server)
-        with errors_of_server, timeout.default_timeout(conn):
+        with calls.cloud_calls(conn, parsed_args.server):
             server = sdk.find_server(conn, parsed_args.server)
             properties = server.embedded_image_properties()
 
         if properties is None:
-            errors.note(
-                self.app,
-                'Server %s was booted from a volume: it has no image '
-                'properties.' % server.id,
-            )
+            calls.note_volume_booted(self.app, server.id)
             return (), ()
 
         if parsed_args.properties:

@@ -15,10 +15,10 @@
 from osc_lib.command import command
 
 from osc_image_props import sdk
+from osc_image_props.osc import calls
 from osc_image_props.osc import errors
 from osc_image_props.osc import fleet_query
 from osc_image_props.osc import output
-from osc_image_props.osc import timeout
 
 COLUMNS = ('Property', 'Value', 'Servers')
 PROJECTS_COLUMN = 'Projects'
@@ -43,7 +43,7 @@ class SummarizeServerImageProperties(command.Lister):
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
-        with errors.command_errors(), timeout.default_timeout(conn):
+        with calls.cloud_calls(conn):
             query = fleet_query.query(conn, parsed_args)
             summary = sdk.summarize(
                 conn, fleet_query.keys(parsed_args),
