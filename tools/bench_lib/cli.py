@@ -132,17 +132,7 @@ def _measure_without_devcloud(args):
         result = module.run(ctx)
         document["parts"][part] = result
         document["figures"] += result["figures"]
-    document["seconds"] = round(time.time() - started, 1)
-    # The load at the start alone hides a run that others' work joined.
-    document["machine"]["loadavg_at_end"] = os.getloadavg()
-    report.write(args.output, document)
-    print(report.table(document["figures"]))
-    print("\nfigures written to %s (%.0f s)" % (
-        os.path.relpath(args.output), document["seconds"]))
-    print("load average (1, 5, 15 min): %s at the start, %s at the end" % (
-        _loads(document["machine"]["loadavg_at_start"]),
-        _loads(document["machine"]["loadavg_at_end"])))
-    return 0
+    return _finish(args, document, started)
 
 
 def _measure(args, bench_venvs, env, the_cloud):
@@ -175,6 +165,11 @@ def _measure(args, bench_venvs, env, the_cloud):
             print(report.request_lists(result["requests"],
                                        requests_count.render))
             print()
+    return _finish(args, document, started)
+
+
+def _finish(args, document, started):
+    """Write the figures and print their table; the run's exit status."""
     document["seconds"] = round(time.time() - started, 1)
     # The load at the start alone hides a run that others' work joined.
     document["machine"]["loadavg_at_end"] = os.getloadavg()
