@@ -141,10 +141,22 @@ def parse_args(argv):
 
 
 def clean_env(**extra):
+    """The caller's environment without what would redirect a child.
+
+    PBR_VERSION goes too: set for a whole pip install, every pbr-based
+    sdist pip builds on the way (placement, testresources, ...) would
+    claim that version, so it is set only where Nova's tree is used.
+    """
     env = {key: value for key, value in os.environ.items()
-           if key not in ('VIRTUAL_ENV', 'PYTHONHOME', 'PYTHONPATH')}
+           if key not in ('VIRTUAL_ENV', 'PYTHONHOME', 'PYTHONPATH',
+                          'PBR_VERSION')}
     env.update(extra)
     return env
+
+
+def pip_env():
+    """The environment of every pip install this script runs."""
+    return clean_env()
 
 
 def nova_patch(report, python, command, expected, env, args=(),
@@ -240,17 +252,14 @@ def run(args, report):
             raise Failed(f'{len(found)} differences: {found[:10]}')
         shutil.rmtree(scratch)
 
-    # No PBR_VERSION here: pip builds every pbr-based sdist it meets
-    # (placement, testresources, ...) with it, and each would claim Nova's
-    # version. Nova itself is never installed; its tree is on PYTHONPATH.
-    pip_env = clean_env()
+    # Nova itself is never installed; its tree is on PYTHONPATH.
     with report.step('venv for nova ' + args.nova_version):
         venv, reused = venvs.ensure(
             os.path.join(work, 'venvs'), f'nova-{args.series}', constraints,
             [os.path.join(pristine, 'requirements.txt'),
              os.path.join(pristine, 'test-requirements.txt')],
             [placement_sdist], os.path.join(logs, f'venv-{label}.log'),
-            env=pip_env)
+            env=pip_env())
         report.say(f'    {venv} ({"reused" if reused else "built"})')
     with report.step('venv for upstream nova ' + UPSTREAM['nova']):
         upstream_venv, reused = venvs.ensure(
@@ -258,7 +267,7 @@ def run(args, report):
             upstream_constraints,
             [os.path.join(upstream_tree, 'requirements.txt')], [],
             os.path.join(logs, 'venv-upstream.log'),
-            env=pip_env)
+            env=pip_env())
         report.say(f'    {upstream_venv} ({"reused" if reused else "built"})')
 
     tree = sources.fresh_copy(pristine, os.path.join(work, 'trees', label))
