@@ -17,6 +17,7 @@ from osc_lib.command import command
 from osc_image_props import sdk
 from osc_image_props.osc import calls
 from osc_image_props.osc import output
+from osc_image_props.sdk import microversion
 
 
 class ShowServerImageProperties(command.ShowOne):
@@ -53,7 +54,11 @@ class ShowServerImageProperties(command.ShowOne):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
         with calls.cloud_calls(conn, parsed_args.server):
-            server = sdk.find_server(conn, parsed_args.server)
+            # Only the properties are shown: exactly 2.98, which every
+            # cloud with the field accepts, so no refusal costs a request.
+            server = sdk.find_server(
+                conn, parsed_args.server, microversion.REQUIRED
+            )
             properties = server.embedded_image_properties()
 
         if properties is None:

@@ -223,8 +223,12 @@ def get_image_properties(conn, server):
         the field.
     :raises ImagePropertiesUnreachable: the server is in a cell the compute
         API cannot reach now (Nova sent only a partial record).
+
+    Only the properties leave this function, so the request asks for
+    exactly 2.98: one ``GET /servers/{id}`` for an ID on every cloud of
+    2.98 or later, whichever openstacksdk is installed.
     """
-    found = find_server(conn, server)
+    found = find_server(conn, server, microversion.REQUIRED)
     return found.embedded_image_properties()
 
 

@@ -131,8 +131,10 @@ def image_properties_drift(conn, server):
         for prop in drift.drifted:
             print(prop.name, prop.embedded, '->', prop.glance, prop.state)
 
-    Costs one compute GET for a server ID (a name costs what
-    ``find_server`` costs) and one Glance GET.
+    Costs the compute API's version discovery, one compute GET at 2.98 for
+    a server ID (a name costs what ``find_server`` costs) and one Glance
+    GET. ``server`` of the result is read at 2.98 (or the microversion the
+    user configured): what the comparison needs.
 
     :param conn: an :class:`openstack.connection.Connection`.
     :param server: a server ID, name or Server resource.
@@ -141,10 +143,12 @@ def image_properties_drift(conn, server):
     :raises ImagePropertiesUnreachable: the server is in a cell the
         compute API cannot reach.
     """
-    # The dialect needs the cloud's maximum anyway: learnt first, it also
-    # settles the server request's microversion.
+    # The dialect needs the cloud's maximum: learnt first, by discovery,
+    # which also refuses a cloud older than 2.98 before the server request.
+    # The comparison reads only the properties and the flavor's disk, both
+    # at 2.98: exactly that is asked for, so no cloud refuses the request.
     found = api.find_server(
-        conn, server, microversion.server_request_microversion(conn.compute)
+        conn, server, microversion.image_properties_microversion(conn.compute)
     )
     embedded = found.embedded_image_properties()
     if embedded is None:

@@ -159,7 +159,8 @@ class TestMicroversionRules(base.TestCase):
             stock = _microversions(self.mocker)
             self.mocker.reset_mock()
             expected = [_raised_to_2_98(header) for header in stock]
-            sdk.get_image_properties(conn, server_id)
+            # The functions that hand whole servers to their caller.
+            sdk.find_server(conn, server_id)
             list(sdk.list_image_properties(conn))
             # Without discovery, an ID is first asked at the client's
             # maximum: a request the cloud refused (406) is not one it
@@ -187,7 +188,7 @@ class TestMicroversionRules(base.TestCase):
         # openstacksdk 4.5 and later speak 2.100; 4.0 stops at 2.96.
         self.cloud.max_version = '2.100'
         server_id = self.cloud.add_server()
-        sdk.get_image_properties(self.connect(), server_id)
+        sdk.find_server(self.connect(), server_id)
         expected = (
             '2.100' if stock_server.Server._max_microversion == '2.100'
             else '2.98'
