@@ -39,9 +39,11 @@ import urllib.parse
 from osc_image_props import sdk
 from osc_image_props.osc import server_microversion
 from osc_image_props.sdk import microversion
+from osc_image_props.sdk import pages
 from osc_image_props.sdk import resource
 
 _SERVER_PATH = re.compile(r'/servers/(?:detail|[^/]+)$')
+_LIST_PATH = '/servers/detail'
 _DEFAULT_PORTS = {'http': 80, 'https': 443}
 _VERSION_HEADER = re.compile(r'compute\s+(\S+)', re.IGNORECASE)
 
@@ -83,6 +85,10 @@ class ServerCapture:
         self._path = None
         self._raised = server_microversion.RaisedServerMicroversion()
         self._started = False
+        # The command's own paging is openstacksdk's, which follows any
+        # next link: these judge each link before the SDK sends it.
+        self._guard = None
+        self._listed = set()
 
     def start(self):
         """Check the cloud, raise the server microversion, start recording.
@@ -100,6 +106,7 @@ class ServerCapture:
             )
         self._origin, path = key
         self._path = path.rstrip('/')
+        self._guard = pages.NextLinkGuard(self._compute.get_endpoint())
         # Nothing below can fail: start() either takes effect or not at all.
         self._raised.start()
         self._requests_session.hooks['response'].append(self._record)
@@ -147,6 +154,37 @@ class ServerCapture:
         for raw in found:
             if isinstance(raw, dict) and isinstance(raw.get('id'), str):
                 self._servers[raw['id']] = self._take(raw, version)
+        if isinstance(body.get('servers'), list) and (
+            endpoint_key(response.url)[1].endswith(_LIST_PATH)
+        ):
+            self._judge_next_link(response, body)
+
+    def _judge_next_link(self, response, body):
+        """Stop the command's paging where :func:`pages.server_bodies`
+        would stop: a link outside the endpoint, to a page already
+        fetched, or after a page of servers all sent before.
+
+        Raised from the response hook, the error reaches the command
+        before openstacksdk requests the link.
+
+        :raises ImagePropertiesPagingError: see above.
+        """
+        self._guard.fetched(response.url)
+        ids = {
+            raw['id'] for raw in body['servers']
+            if isinstance(raw, dict) and isinstance(raw.get('id'), str)
+        }
+        new = bool(ids - self._listed)
+        self._listed |= ids
+        href = pages.next_link(body)
+        if href is None:
+            return
+        if ids and not new:
+            raise sdk.ImagePropertiesPagingError(
+                'The compute API sent a page of servers it had already '
+                'sent; stopped paging.'
+            )
+        self._guard.check(*pages.next_request(response.url, href))
 
     def _take(self, raw, version):
         """Read one server's properties before openstacksdk consumes it."""

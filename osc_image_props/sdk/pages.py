@@ -83,7 +83,35 @@ class NextLinkGuard:
             )
 
 
-def _next_link(body):
+def next_request(page_url, href):
+    """The request that follows ``href``, as openstacksdk builds it.
+
+    ``Resource.list`` asks for the link's path with the query of the page
+    that carried the link, less its marker and limit, updated with the
+    link's own query. For commands whose paging is openstacksdk's (OSC's
+    ``server list``), this is what the guard must judge before the SDK
+    sends it.
+
+    :returns: ``(url without query, params)`` for :meth:`NextLinkGuard.check`.
+    """
+    href = urllib.parse.urljoin(page_url, href)
+    parts = urllib.parse.urlsplit(href)
+    page_query = urllib.parse.parse_qs(
+        urllib.parse.urlsplit(page_url).query, keep_blank_values=True
+    )
+    params = {
+        name: values for name, values in page_query.items()
+        if name not in ('marker', 'limit')
+    }
+    params.update(urllib.parse.parse_qs(parts.query, keep_blank_values=True))
+    return urllib.parse.urlunsplit(parts._replace(query='')), params
+
+
+def next_link(body):
+    """The href of the ``next`` link of a server list page, or None.
+
+    :raises ImagePropertiesProtocolError: the link has no usable href.
+    """
     links = body.get('servers_links')
     if not isinstance(links, list):
         return None
@@ -141,7 +169,7 @@ def server_bodies(compute, microversion, query):
             yield raw
         if not servers:
             return
-        href = _next_link(body)
+        href = next_link(body)
         if href is None and not limit:
             return
         if not new:
