@@ -68,3 +68,19 @@ def command_errors(server=None):
         ksa_exceptions.ClientException,
     ) as exc:
         raise osc_exceptions.CommandError(one_line(exc)) from exc
+
+
+@contextlib.contextmanager
+def command_errors_kept():
+    """As :func:`command_errors`, keeping each message's own words.
+
+    For the stock commands the plugin's options ride on: their "not
+    found" and "ambiguous" messages stay theirs, on one line.
+    """
+    try:
+        yield
+    except (
+        sdk_exceptions.SDKException,
+        ksa_exceptions.ClientException,
+    ) as exc:
+        raise osc_exceptions.CommandError(one_line(exc)) from exc

@@ -130,5 +130,6 @@ class TestEveryPagingCommand(HostilePagesCase):
             self.assertEqual(1, len(self.detail_requests()), argv)
 
     def test_no_row_is_printed_before_the_error(self):
-        for argv, (status, out, err) in self._each_command(self.self_link):
+        for argv, (status, out, _) in self._each_command(self.self_link):
+            self.assertEqual(1, status, argv)
             self.assertNotIn(self.ids[0], out, argv)
