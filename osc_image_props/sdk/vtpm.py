@@ -70,7 +70,7 @@ from osc_image_props.sdk import resource
 #: The maximum microversion of Nova 33.0.0 (2026.1), the first release with
 #: TPM secret security modes and vTPM live migration. A cloud whose
 #: maximum is lower has the rules of the releases before it.
-SECRET_SECURITY_MICROVERSION = '2.103'
+MODES_MICROVERSION = '2.103'
 
 # Sources of a value.
 FLAVOR = 'flavor'
@@ -167,7 +167,7 @@ def _key(version):
 def has_secret_security(cloud_max):
     """Whether a cloud with this maximum microversion has secret modes."""
     return cloud_max is not None and (
-        _key(cloud_max) >= _key(SECRET_SECURITY_MICROVERSION)
+        _key(cloud_max) >= _key(MODES_MICROVERSION)
     )
 
 
