@@ -26,16 +26,20 @@ from osc_image_props.osc import errors
 NO_LIMIT = -1
 
 
-def add_arguments(parser):
-    """Add the filters to a command's parser."""
-    parser.add_argument(
-        '--property',
-        metavar='<key>',
-        action='append',
-        dest='properties',
-        default=[],
-        help='Only this property (repeat option for several)',
-    )
+def add_arguments(parser, properties=True):
+    """Add the filters to a command's parser.
+
+    :param properties: add ``--property`` too.
+    """
+    if properties:
+        parser.add_argument(
+            '--property',
+            metavar='<key>',
+            action='append',
+            dest='properties',
+            default=[],
+            help='Only this property (repeat option for several)',
+        )
     parser.add_argument(
         '--all-projects',
         action='store_true',

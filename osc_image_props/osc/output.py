@@ -151,6 +151,17 @@ class SafeDictColumn(_SafeColumn):
         return dict(self._value)
 
 
+class SafeListColumn(_SafeColumn):
+    """A list of names or messages: one escaped line each for people, a
+    list for tools."""
+
+    def human_readable(self):
+        return '\n'.join(terminal_text(item) for item in self._value)
+
+    def machine_readable(self):
+        return list(self._value)
+
+
 class UnknownProperties(_SafeColumn):
     """The properties of a server in a cell Nova cannot reach now."""
 

@@ -40,6 +40,9 @@ from osc_image_props.sdk.fleet import summarize
 from osc_image_props.sdk.fleet import Summary
 from osc_image_props.sdk.resource import ImageRef
 from osc_image_props.sdk.resource import Server
+from osc_image_props.sdk.vtpm import VtpmView
+from osc_image_props.sdk.vtpm_api import get_vtpm
+from osc_image_props.sdk.vtpm_api import list_vtpm
 
 __all__ = [
     'ImagePropertiesDiscoveryError',
@@ -57,11 +60,14 @@ __all__ = [
     'Server',
     'ServerDrift',
     'Summary',
+    'VtpmView',
     'find_server',
     'fleet_drift',
     'get_image_properties',
+    'get_vtpm',
     'image_properties_drift',
     'list_image_properties',
+    'list_vtpm',
     'matches',
     'summarize',
 ]

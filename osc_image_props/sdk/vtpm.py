@@ -1,0 +1,446 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""A server's vTPM as Nova sees it, and what Nova lets it do.
+
+Everything here is computed from one server body (compute microversion
+2.98 or later: the embedded flavor with its extra specs, and the embedded
+image properties) and the cloud's maximum microversion, which tells Nova
+33.0.0 (2026.1, maximum 2.103) from the releases before it. The rules are
+Nova's code, read in 33.0.2 and 32.2.1 (which has the rules of every
+release before 33.0.0), not its documentation:
+
+* **vTPM, version and model** -- ``nova/virt/hardware.py``
+  ``get_vtpm_constraint()`` and ``_get_unique_flavor_image_meta()``: the
+  flavor extra spec ``hw:tpm_version`` or, when it is unset or empty, the
+  image property ``hw_tpm_version``; no version, no vTPM. The model is
+  ``hw:tpm_model`` or ``hw_tpm_model``, ``tpm-tis`` when neither is set.
+  Both set to different values is a conflict Nova refuses
+  (``FlavorImageConflict``) wherever it reads the vTPM configuration.
+  Versions are ``1.2`` and ``2.0``; ``tpm-crb`` needs ``2.0``
+  (``nova/objects/fields.py`` ``TPMVersion``, ``TPMModel``).
+* **Secret security** (33.0.0 and later) -- ``nova/vtpm.py``
+  ``get_instance_tpm_secret_security()`` and ``hardware.py``
+  ``get_tpm_secret_security_constraint()``: the flavor extra spec
+  ``hw:tpm_secret_security``, ``user`` when unset. No image property is
+  read, on purpose (the comment there says why), so an image property
+  ``hw_vtpm_secret_security`` (the name Nova's 2.98 spec expected) does
+  nothing. Before 33.0.0 there are no modes: the secret belongs to the
+  server's owner, which is what ``user`` means now.
+* **Live migration** -- ``nova/compute/api.py``: 33.x decorates
+  ``live_migrate()`` with ``reject_legacy_vtpm_live_migration``, which
+  refuses every mode but ``host`` (``OperationNotSupportedForVTPM``) and,
+  for ``host``, refuses while any nova-compute service of the server's cell
+  is older than 33.0.0 (``VTPMOldCompute``); ``[libvirt]
+  supported_tpm_secret_security``'s help says ``deployment`` can move too,
+  the API does not let it. Before 33.0.0 ``live_migrate()`` has
+  ``reject_vtpm_instances(LIVE_MIGRATION)``: refused for every vTPM server.
+* **Restart after a host reboot** -- ``nova/virt/libvirt/driver.py``
+  ``_get_or_create_secret_for_vtpm()`` and ``_create_guest()``: for
+  ``host`` the libvirt secret is persistent and found on the host; for
+  ``deployment`` the key manager secret belongs to Nova's service user
+  (``nova/vtpm.py`` ``get_request_context()``); for ``user``, and before
+  33.0.0, the libvirt secret is undefined once the guest runs and the key
+  manager secret belongs to the owner, whose credentials Nova does not
+  have when the host boots (``nova/crypto.py`` ``ensure_vtpm_secret()``
+  answers ``VTPMSecretForbidden``).
+* **Refused operations** -- ``nova/compute/api.py``:
+  ``reject_vtpm_instances`` on ``rebuild()``, ``shelve()``, ``rescue()`` and
+  ``evacuate()``, in every release; in 33.x ``resize()`` calls
+  ``_validate_vtpm_secret_security()``, which refuses a resize between
+  ``deployment`` and another mode (``user`` <-> ``host`` is allowed).
+"""
+
+import dataclasses
+
+from keystoneauth1 import discover
+
+from osc_image_props.sdk import exceptions
+from osc_image_props.sdk import resource
+
+#: The maximum microversion of Nova 33.0.0 (2026.1), the first release with
+#: TPM secret security modes and vTPM live migration. A cloud whose
+#: maximum is lower has the rules of the releases before it.
+MODES_MICROVERSION = '2.103'
+
+# Sources of a value.
+FLAVOR = 'flavor'
+IMAGE = 'image'
+DEFAULT = 'default'
+#: The cloud's Nova predates secret security modes (before 33.0.0).
+RELEASE = 'release'
+
+# Secret security modes (nova/api/validation/extra_specs/hw.py).
+USER = 'user'
+HOST = 'host'
+DEPLOYMENT = 'deployment'
+MODES = (USER, HOST, DEPLOYMENT)
+
+# Operation names as Nova's instance actions name them.
+LIVE_MIGRATION = 'live-migration'
+REBUILD = 'rebuild'
+SHELVE = 'shelve'
+RESCUE = 'rescue'
+EVACUATE = 'evacuate'
+#: A resize to a flavor in mode ``deployment``, from ``user`` or ``host``.
+RESIZE_TO_DEPLOYMENT = 'resize-to-deployment'
+#: A resize from mode ``deployment`` to a flavor in another mode.
+RESIZE_FROM_DEPLOYMENT = 'resize-from-deployment'
+#: Refused for every vTPM server by ``reject_vtpm_instances``.
+ALWAYS_REFUSED = (REBUILD, SHELVE, RESCUE, EVACUATE)
+
+_VERSIONS = ('1.2', '2.0')
+_TIS = 'tpm-tis'
+_CRB = 'tpm-crb'
+_MODELS = (_TIS, _CRB)
+
+_FLAVOR_VERSION = 'hw:tpm_version'
+_FLAVOR_MODEL = 'hw:tpm_model'
+_FLAVOR_SECURITY = 'hw:tpm_secret_security'
+_IMAGE_VERSION = 'hw_tpm_version'
+_IMAGE_MODEL = 'hw_tpm_model'
+#: Image properties a user may set expecting a mode; Nova reads neither.
+_UNREAD_IMAGE_PROPERTIES = ('hw_vtpm_secret_security',
+                            'hw_tpm_secret_security')
+
+
+@dataclasses.dataclass(frozen=True)
+class VtpmView:
+    """A server's vTPM, where each fact comes from, and what Nova allows.
+
+    Unknown facts are ``None``, never guessed; :attr:`warnings` says why.
+    """
+
+    server_id: str
+    name: object
+    #: True, False, or None when it cannot be told: the flavor's extra
+    #: specs are hidden by policy and the image asks for no vTPM, or the
+    #: server was booted from a volume (the compute API does not show the
+    #: image properties Nova read from the volume) and the flavor asks for
+    #: none, or the server is in a cell the compute API cannot reach.
+    vtpm: object
+    #: ``1.2`` or ``2.0`` (or whatever the flavor or image says).
+    version: object = None
+    #: ``flavor``, ``image`` or None.
+    version_source: object = None
+    #: ``tpm-tis`` or ``tpm-crb``.
+    model: object = None
+    #: ``flavor``, ``image``, ``default`` (Nova's default, ``tpm-tis``) or
+    #: None.
+    model_source: object = None
+    #: ``user``, ``host`` or ``deployment``; None when the flavor's extra
+    #: specs are hidden on a cloud with modes.
+    secret_security: object = None
+    #: ``flavor``, ``default`` (unset: Nova applies ``user``), ``release``
+    #: (the cloud's Nova has no modes) or None.
+    secret_security_source: object = None
+    #: Whether Nova's API accepts a live migration of the server.
+    live_migratable: object = None
+    live_migratable_reason: object = None
+    #: Whether Nova can start the server again after its host rebooted.
+    restarts_after_host_reboot: object = None
+    restarts_after_host_reboot_reason: object = None
+    #: The operations Nova refuses for this server because of its vTPM
+    #: (:data:`LIVE_MIGRATION`, :data:`ALWAYS_REFUSED`,
+    #: :data:`RESIZE_TO_DEPLOYMENT`, :data:`RESIZE_FROM_DEPLOYMENT`).
+    refused_operations: tuple = ()
+    #: One-line messages: conflicts, values Nova does not accept or read,
+    #: facts that cannot be known.
+    warnings: tuple = ()
+    #: True for the partial record of a server in a down cell.
+    unreachable: bool = False
+
+
+def _key(version):
+    return discover.normalize_version_number(version)
+
+
+def has_secret_security(cloud_max):
+    """Whether a cloud with this maximum microversion has secret modes."""
+    return cloud_max is not None and (
+        _key(cloud_max) >= _key(MODES_MICROVERSION)
+    )
+
+
+def _extra_specs(server_id, server):
+    """The embedded flavor's extra specs, or None when policy hides them."""
+    shown = exceptions.printable(server_id)
+    flavor = server.get('flavor')
+    if not isinstance(flavor, dict):
+        raise exceptions.ImagePropertiesProtocolError(
+            'The compute API returned server %s without a valid "flavor" '
+            'object.' % shown
+        )
+    if 'extra_specs' not in flavor:
+        return None
+    specs = flavor['extra_specs']
+    if not isinstance(specs, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in specs.items()
+    ):
+        raise exceptions.ImagePropertiesProtocolError(
+            'The compute API returned server %s with malformed '
+            '"flavor.extra_specs": expected an object of strings.' % shown
+        )
+    return specs
+
+
+def _pick(name, flavor_value, image_value, warnings):
+    """``(value, source)`` as ``_get_unique_flavor_image_meta``: the flavor
+    wins, an empty value counts as unset; a conflict is warned about."""
+    if flavor_value and image_value and flavor_value != image_value:
+        warnings.append(
+            'The flavor sets hw:tpm_%s %s and the image hw_tpm_%s %s: Nova '
+            'refuses every operation that reads the vTPM of a server with '
+            'this conflict; the flavor\'s value is shown.'
+            % (name, _q(flavor_value), name, _q(image_value))
+        )
+    if flavor_value:
+        return flavor_value, FLAVOR
+    if image_value:
+        return image_value, IMAGE
+    return None, None
+
+
+def _q(value):
+    return "'%s'" % exceptions.printable(value, 60)
+
+
+def _hidden_specs_warning(what):
+    return (
+        'The flavor\'s extra specs are hidden from you by policy '
+        '(os_compute_api:servers:show:flavor-extra-specs): %s cannot be '
+        'told.' % what
+    )
+
+
+def _unread_property_warnings(properties):
+    return [
+        'The image property %s does nothing: Nova reads the secret '
+        'security mode only from the flavor extra spec '
+        'hw:tpm_secret_security.' % name
+        for name in _UNREAD_IMAGE_PROPERTIES
+        if name in properties
+    ]
+
+
+_VOLUME_IMAGE = (
+    'The server was booted from a volume: the compute API does not show '
+    'the image properties Nova read from the volume, so %s cannot be told.'
+)
+
+
+def _vtpm_config(specs, properties, warnings):
+    """``(version, version_source, model, model_source)``.
+
+    :param specs: the flavor's extra specs; None when hidden.
+    :param properties: the embedded image properties; None for a server
+        booted from a volume.
+    :returns: version None when the server has no vTPM, or when none is
+        known (the caller tells which).
+    """
+    flavor = specs or {}
+    image = properties or {}
+    version, version_source = _pick(
+        'version', flavor.get(_FLAVOR_VERSION), image.get(_IMAGE_VERSION),
+        warnings,
+    )
+    if version is None:
+        return None, None, None, None
+    if version not in _VERSIONS:
+        warnings.append(
+            'TPM version %s is not one Nova accepts (%s): Nova refuses '
+            'every operation that reads this vTPM.'
+            % (_q(version), ', '.join(_VERSIONS))
+        )
+    model, model_source = _pick(
+        'model', flavor.get(_FLAVOR_MODEL), image.get(_IMAGE_MODEL),
+        warnings,
+    )
+    if model is None:
+        # Nova's default applies only if neither side sets one.
+        what = 'the TPM model (default tpm-tis)'
+        if specs is None:
+            warnings.append(_hidden_specs_warning(what))
+            return version, version_source, None, None
+        if properties is None:
+            warnings.append(_VOLUME_IMAGE % what)
+            return version, version_source, None, None
+        model, model_source = _TIS, DEFAULT
+    if model not in _MODELS:
+        warnings.append(
+            'TPM model %s is not one Nova accepts (%s): Nova refuses '
+            'every operation that reads this vTPM.'
+            % (_q(model), ', '.join(_MODELS))
+        )
+    elif model == _CRB and version in _VERSIONS and version != '2.0':
+        warnings.append(
+            'TPM model tpm-crb needs TPM version 2.0, not %s: Nova refuses '
+            'every operation that reads this vTPM.' % _q(version)
+        )
+    return version, version_source, model, model_source
+
+
+def _mode(specs, cloud_max, warnings):
+    """``(secret_security, source)``."""
+    if not has_secret_security(cloud_max):
+        warnings.append(
+            'This cloud\'s Nova (maximum microversion %s) predates TPM '
+            'secret security modes (33.0.0): the vTPM secret belongs to '
+            'the server\'s owner, as in mode user.'
+            % exceptions.printable(cloud_max)
+        )
+        return USER, RELEASE
+    if specs is None:
+        warnings.append(_hidden_specs_warning(
+            'the secret security mode (hw:tpm_secret_security), and with '
+            'it live migration and restart after a host reboot,'
+        ))
+        return None, None
+    mode = specs.get(_FLAVOR_SECURITY)
+    if mode is None:
+        return USER, DEFAULT
+    if mode not in MODES:
+        warnings.append(
+            'Secret security %s is not a mode Nova knows (%s): Nova treats '
+            'it as neither host nor deployment.'
+            % (_q(mode), ', '.join(MODES))
+        )
+    return mode, FLAVOR
+
+
+def _live_migration(mode, source):
+    """``(live_migratable, reason)``."""
+    if source == RELEASE:
+        return False, (
+            'Nova before 33.0.0 refuses to live-migrate any server with a '
+            'vTPM.'
+        )
+    if mode is None:
+        return None, (
+            'Nova live-migrates a vTPM server only in secret security mode '
+            'host, and this server\'s mode cannot be told.'
+        )
+    if mode == HOST:
+        return True, (
+            'Secret security host: Nova live-migrates it once every '
+            'nova-compute service of its cell runs 33.0.0 or later.'
+        )
+    return False, (
+        'Secret security %s: Nova live-migrates a vTPM server only in mode '
+        'host.' % exceptions.printable(mode, 60)
+    )
+
+
+def _host_reboot(mode, source):
+    """``(restarts_after_host_reboot, reason)``."""
+    if source == RELEASE:
+        return False, (
+            'Nova before 33.0.0 needs the owner\'s credentials to read the '
+            'vTPM secret, which it does not have when the host boots.'
+        )
+    if mode is None:
+        return None, (
+            'Whether Nova can restart it depends on the secret security '
+            'mode, which cannot be told.'
+        )
+    if mode == HOST:
+        return True, (
+            'Secret security host: the host keeps the vTPM secret, so Nova '
+            'restarts the server when the host boots.'
+        )
+    if mode == DEPLOYMENT:
+        return True, (
+            'Secret security deployment: Nova\'s service user owns the vTPM '
+            'secret, so Nova restarts the server when the host boots.'
+        )
+    return False, (
+        'Secret security %s: only the owner may read the vTPM secret, so '
+        'Nova cannot restart the server when the host boots; the owner '
+        'starts it again.' % exceptions.printable(mode, 60)
+    )
+
+
+def _refused(mode, source, live_migratable):
+    refused = [] if live_migratable is not False else [LIVE_MIGRATION]
+    refused.extend(ALWAYS_REFUSED)
+    if source != RELEASE and mode is not None:
+        refused.append(
+            RESIZE_FROM_DEPLOYMENT if mode == DEPLOYMENT
+            else RESIZE_TO_DEPLOYMENT
+        )
+    return tuple(refused)
+
+
+def _unknown(server_id, name, why, properties=None, unreachable=False):
+    warnings = [why] + _unread_property_warnings(properties or {})
+    return VtpmView(server_id, name, None, warnings=tuple(warnings),
+                    unreachable=unreachable)
+
+
+def from_server_body(server, cloud_max, microversion=None):
+    """The :class:`VtpmView` of one raw server body.
+
+    :param server: the server object as Nova sent it (2.98 or later).
+    :param cloud_max: the cloud's maximum compute microversion.
+    :param microversion: the microversion of the body, for messages.
+    :raises ImagePropertiesProtocolError: a malformed body.
+    :raises ImagePropertiesMissing: 2.98 without ``image.properties``.
+
+    A down cell's partial record gives a view with ``unreachable`` True
+    and ``vtpm`` None (raise :class:`ImagePropertiesUnreachable` for it
+    where one server was asked for).
+    """
+    server_id = server.get('id')
+    name = server.get('name')
+    if resource.is_partial_record(server):
+        return _unknown(server_id, name, (
+            'The server is in a cell the compute API cannot reach now: its '
+            'vTPM is unknown until the cell is back.'
+        ), unreachable=True)
+    properties = resource.properties_from_body(
+        server_id, server, microversion
+    )
+    specs = _extra_specs(server_id, server)
+    warnings = _unread_property_warnings(properties or {})
+    version, version_source, model, model_source = _vtpm_config(
+        specs, properties, warnings
+    )
+    if version is None:
+        if specs is None:
+            return _unknown(server_id, name, _hidden_specs_warning(
+                'whether it asks for a vTPM (hw:tpm_version)'
+            ), properties)
+        if properties is None:
+            return _unknown(server_id, name, _VOLUME_IMAGE % (
+                'whether it has a vTPM (its flavor asks for none)'
+            ))
+        return VtpmView(server_id, name, False, warnings=tuple(warnings))
+    mode, mode_source = _mode(specs, cloud_max, warnings)
+    migratable, migratable_reason = _live_migration(mode, mode_source)
+    restarts, restarts_reason = _host_reboot(mode, mode_source)
+    return VtpmView(
+        server_id=server_id,
+        name=name,
+        vtpm=True,
+        version=version,
+        version_source=version_source,
+        model=model,
+        model_source=model_source,
+        secret_security=mode,
+        secret_security_source=mode_source,
+        live_migratable=migratable,
+        live_migratable_reason=migratable_reason,
+        restarts_after_host_reboot=restarts,
+        restarts_after_host_reboot_reason=restarts_reason,
+        refused_operations=_refused(mode, mode_source, migratable),
+        warnings=tuple(warnings),
+    )
