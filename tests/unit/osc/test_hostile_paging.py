@@ -40,6 +40,7 @@ PAGING_COMMANDS = (
     ('server', 'image', 'properties', 'drift'),
     ('server', 'image', 'properties', 'drift', '--exit-code'),
     ('server', 'image', 'properties', 'summary'),
+    ('server', 'vtpm', 'list'),
 )
 
 
