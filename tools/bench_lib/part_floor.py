@@ -14,7 +14,9 @@
 
 ``server image properties show <ID>`` should cost what ``openstack token
 issue`` costs plus one GET: its requests (no compute version discovery,
-one ``GET /servers/{id}``) and its wall time against ``token issue``.
+one ``GET /servers/{id}``), its wall time against ``token issue``, and
+against the real floor on the machine: ``token issue`` followed by that
+one GET made with curl and the token it issued, interleaved.
 The CPU time (user+sys) of the same runs is reported beside it: on a
 shared machine the wall-time ratio mostly measures how long Keystone and
 Nova take to answer, the CPU ratio what the client itself costs.
@@ -24,7 +26,17 @@ from bench_lib import requests_count as rc
 from bench_lib import timing
 
 TARGET = 1.10
+# Against token issue + the GET with curl: what the client adds on top.
+CURL_TARGET = 1.05
 WARMUP = 1
+
+# The floor: the same token request, then the same GET without a client
+# library, at the microversion the command asks for.
+_TOKEN_THEN_CURL = (
+    'token=$("$1" token issue -f value -c id) && '
+    'curl -sSf -o /dev/null -H "X-Auth-Token: $token" '
+    '-H "OpenStack-API-Version: compute 2.98" "$2"'
+)
 
 
 def run(ctx):
@@ -33,13 +45,19 @@ def run(ctx):
     api = [r for r in reqs if r["role"] != "auth"]
     ok = (len(api) == 1 and api[0]["service"] == "compute"
           and api[0]["path"].endswith("/servers/%s" % ctx.server_id))
-    cpu = {"token issue": [], "props show ID": []}
+    curl = ["bash", "-c", _TOKEN_THEN_CURL, "floor", ctx.openstack,
+            api[0]["url"] if ok else ""]
+    cpu = {"token issue": [], "props show ID": [], "token + curl": []}
     res = timing.side_by_side([
         ("token issue", _runner([ctx.openstack, "token", "issue"], ctx.env,
                                 cpu["token issue"])),
         ("props show ID", _runner([ctx.openstack] + show, ctx.env,
                                   cpu["props show ID"])),
+        ("token + curl", _runner(curl, ctx.env, cpu["token + curl"])),
     ], ctx.repeat, warmup=WARMUP)
+    curl_ratio = timing.stats([
+        s / t for s, t in zip(res["times"]["props show ID"]["values"],
+                              res["times"]["token + curl"]["values"])])
     # The first runs were the warm-up.
     cpu = {name: used[WARMUP:] for name, used in cpu.items()}
     cpu_ratio = timing.stats([s / t for s, t in zip(cpu["props show ID"],
@@ -51,6 +69,11 @@ def run(ctx):
         figures.ratio(
             "floor.props_show_id", "props show ID / token issue",
             res["ratios"]["props show ID"], TARGET,
+            seconds={n: round(s["median"], 3)
+                     for n, s in res["times"].items()}),
+        figures.ratio(
+            "floor.props_show_id_curl", "props show ID / token + curl GET",
+            curl_ratio, CURL_TARGET,
             seconds={n: round(s["median"], 3)
                      for n, s in res["times"].items()}),
         figures.ratio(

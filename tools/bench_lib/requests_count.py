@@ -33,7 +33,7 @@ _NAMES = {"nova-api": "compute", "glance": "image", "keystone": "identity",
 
 
 def parse(text, ports):
-    """Return [{'method', 'path', 'service', 'role'}] in order."""
+    """Return [{'method', 'url', 'path', 'service', 'role'}] in order."""
     found = []
     for line in text.splitlines():
         match = _REQ.match(line.strip())
@@ -49,8 +49,8 @@ def parse(text, ports):
             role = "discovery"
         else:
             role = "api"
-        found.append({"method": method, "path": path, "service": service,
-                      "role": role})
+        found.append({"method": method, "url": url.strip("'\""),
+                      "path": path, "service": service, "role": role})
     return found
 
 
