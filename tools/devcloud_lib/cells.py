@@ -53,7 +53,21 @@ def compute_host(cell):
     return CONTROL_HOST if cell == "cell1" else f"{CONTROL_HOST}-{cell}"
 
 
-def compute_hosts(count):
+def cell1_hosts(computes=1):
+    """cell1's compute hosts: ``devcloud``, then ``devcloud-2`` and on for
+    a mode with more than one (a live migration needs a second host)."""
+    return [CONTROL_HOST] + [f"{CONTROL_HOST}-{number}"
+                             for number in range(2, computes + 1)]
+
+
+def compute_hosts(count, computes=1):
+    """Every compute host of a cloud of ``count`` cells."""
+    return cell1_hosts(computes) + [compute_host(cell)
+                                    for cell in further(count)]
+
+
+def conductor_hosts(count):
+    """The hosts a conductor reports from: one a cell."""
     return [compute_host(cell) for cell in names(count)]
 
 

@@ -30,6 +30,30 @@ CLOUDS = {
 
 FLAVOR = {"name": "devcloud.tiny", "ram": 128, "vcpus": 1, "disk": 1}
 
+# vTPM flavors, on a Nova that reads the secret security mode from the
+# flavor (33.0.0 and later): one per mode, and one that leaves it unset
+# (Nova applies "user").  name -> hw:tpm_secret_security or None.
+VTPM_FLAVORS = {
+    "devcloud.vtpm": None,
+    "devcloud.vtpm.user": "user",
+    "devcloud.vtpm.host": "host",
+    "devcloud.vtpm.deployment": "deployment",
+}
+VTPM_EXTRA_SPECS = {"hw:tpm_version": "2.0", "hw:tpm_model": "tpm-crb"}
+
+
+def flavors(mode):
+    """Every flavor the seed step makes on ``mode``'s cloud, with its
+    extra specs."""
+    found = [dict(FLAVOR, extra_specs={})]
+    if mode.has_tpm_secret_security:
+        for name, security in VTPM_FLAVORS.items():
+            specs = dict(VTPM_EXTRA_SPECS)
+            if security:
+                specs["hw:tpm_secret_security"] = security
+            found.append(dict(FLAVOR, name=name, extra_specs=specs))
+    return found
+
 # The demo project's own network (as devstack's "private"); the alt
 # project has none, so its servers boot with --nic none or on a network of
 # their own.

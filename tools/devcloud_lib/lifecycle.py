@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 
-from devcloud_lib import cells, context, install, procs
+from devcloud_lib import cells, context, facts, install, procs
 from devcloud_lib import ports as ports_mod
 from devcloud_lib.progress import StepFailed
 from devcloud_lib.services import (
@@ -217,12 +217,17 @@ def _start(cloud):
     })
     with progress.step("nova-compute up ({}); flavor, images, networks, "
                        "TPM traits".format(", ".join(
-                           cells.compute_hosts(cloud.layout.cells)))):
+                           cells.compute_hosts(cloud.layout.cells,
+                                               cloud.mode.computes)))):
         _invenv(cloud, "seed", "resources", settings, service="nova-compute")
-    if not cloud.done("nova-hosts"):
+    # A cloud made before its mode had more hosts maps the new ones too.
+    hosts_marker = "nova-hosts-{}".format(len(cells.compute_hosts(
+        cloud.layout.cells, cloud.mode.computes)))
+    if not cloud.done("nova-hosts") or not cloud.done(hosts_marker):
         with progress.step("nova-manage cell_v2 discover_hosts"):
             nova.manage(cloud, "cell_v2", "discover_hosts", "--verbose")
         cloud.mark_done("nova-hosts")
+        cloud.mark_done(hosts_marker)
     _write_clouds_yaml(cloud)
     horizon.up(cloud)
 
@@ -233,7 +238,10 @@ def _seed_settings(cloud, nova_started=None):
         "nova_started": nova_started,
         "keystone_url": cloud.keystone_url,
         "passwords": cloud.passwords,
-        "compute_hosts": cells.compute_hosts(cloud.layout.cells),
+        "compute_hosts": cells.compute_hosts(cloud.layout.cells,
+                                             cloud.mode.computes),
+        "conductor_hosts": cells.conductor_hosts(cloud.layout.cells),
+        "flavors": facts.flavors(cloud.mode),
         "endpoints": {
             "placement": cloud.url("placement"),
             "image": cloud.url("glance"),

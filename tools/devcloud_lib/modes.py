@@ -86,6 +86,8 @@ class Mode:
     # read path, tests/functional/test_read.py) or None (only
     # tools/run-tests --all).
     ci: str
+    # Compute hosts in cell1: two where the tests live-migrate servers.
+    computes: int = 1
 
     @property
     def series(self):
@@ -98,6 +100,12 @@ class Mode:
     @property
     def has_298(self):
         return self.dialect is not None
+
+    @property
+    def has_tpm_secret_security(self):
+        """Nova 33.0.0 and later read the flavor's hw:tpm_secret_security
+        (and refuse it as an unknown extra spec before)."""
+        return int(self.nova.split(".")[0]) >= 33
 
     @property
     def summary(self):
@@ -136,6 +144,7 @@ class Mode:
                 "patched": self.patched,
                 "max_microversion": self.max_microversion,
                 "dialect": self.dialect, "ci": self.ci,
+                "computes": self.computes,
                 "summary": self.summary}
 
 
@@ -152,8 +161,10 @@ MODES = {m.name: m for m in (
          max_microversion="2.100", dialect=ALL_IMAGE_KEYS, ci=SMOKE),
     Mode("2025.2", RELEASES["2025.2"], patched=False,
          max_microversion="2.100", dialect=STANDARD, ci=None),
+    # Two compute hosts: vTPM servers live-migrate (or are refused) for
+    # real, per secret security mode.
     Mode("2026.1", RELEASES["2026.1"], patched=False,
-         max_microversion="2.103", dialect=STANDARD, ci=SMOKE),
+         max_microversion="2.103", dialect=STANDARD, ci=SMOKE, computes=2),
 )}
 
 # Other names a mode answers to; ``upstream`` is the newest Nova.

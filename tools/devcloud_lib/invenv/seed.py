@@ -107,17 +107,29 @@ def ensure_endpoints(ident, stype, name, url):
 
 
 def seed_resources(conn, settings):
-    if conn.compute.find_flavor(FLAVOR["name"]) is None:
-        conn.compute.create_flavor(is_public=True, **FLAVOR)
+    for flavor in settings.get("flavors", [dict(FLAVOR, extra_specs={})]):
+        ensure_flavor(conn, flavor)
     images = {name: ensure_image(conn, name, facts.glance_properties(name))
               for name in facts.IMAGES}
     network = ensure_network(conn)
     hosts = settings.get("compute_hosts", ["devcloud"])
-    providers = wait_compute(conn, settings["nova_started"], hosts)
+    providers = wait_compute(conn, settings["nova_started"], hosts,
+                             settings.get("conductor_hosts", hosts))
     for provider in providers.values():
         add_traits(conn, provider, TPM_TRAITS)
     return {"images": images, "network": network,
             "resource_providers": providers}
+
+
+def ensure_flavor(conn, spec):
+    """A public flavor with these extra specs (which a new seed sets)."""
+    spec = dict(spec)
+    extra_specs = spec.pop("extra_specs")
+    flavor = conn.compute.find_flavor(spec["name"])
+    if flavor is None:
+        flavor = conn.compute.create_flavor(is_public=True, **spec)
+    if extra_specs:
+        conn.compute.create_flavor_extra_specs(flavor, extra_specs)
 
 
 def ensure_network(conn):
@@ -151,7 +163,7 @@ def ensure_image(conn, name, properties):
     return image["id"]
 
 
-def wait_compute(conn, started, hosts, timeout=180):
+def wait_compute(conn, started, hosts, conductor_hosts, timeout=180):
     """Wait until the Nova services started at ``started`` (epoch) have
     reported in, and each compute host's resource provider exists;
     return {host: provider uuid}.
@@ -163,6 +175,7 @@ def wait_compute(conn, started, hosts, timeout=180):
     wanted = {("nova-conductor", "devcloud"), ("nova-scheduler", "devcloud")}
     for host in hosts:
         wanted.add(("nova-compute", host))
+    for host in conductor_hosts:
         wanted.add(("nova-conductor", host))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -13,7 +13,8 @@
 """Nova: API (WSGI under uwsgi), conductor, scheduler, compute (fake driver).
 
 cell0 and cell1 on MariaDB (see mariadb.py for why not SQLite), one
-worker each; with ``--cells N`` also cell2..cellN, each with its own
+worker each; cell1 has the mode's number of compute hosts (two where
+servers live-migrate, see modes.Mode.computes); with ``--cells N`` also cell2..cellN, each with its own
 database, RabbitMQ vhost, conductor and compute host (see cells.py).
 """
 import os
@@ -25,11 +26,22 @@ from devcloud_lib.services import mariadb, rabbitmq
 from devcloud_lib.services import uwsgi
 
 API = "nova-api"
+def _cell1_computes(cloud):
+    """(process name, config file, host, state dir) of cell1's computes."""
+    found = []
+    for host in cells.cell1_hosts(cloud.mode.computes):
+        suffix = host[len(cells.CONTROL_HOST):]  # "" or "-2", "-3"...
+        found.append((f"nova-compute{suffix}", f"nova-compute{suffix}.conf",
+                      host, f"nova{suffix}"))
+    return found
+
+
 def daemons(cloud):
     """(process name, config file) of every Nova daemon, in start order."""
     found = [("nova-conductor", "nova.conf"),
-             ("nova-scheduler", "nova.conf"),
-             ("nova-compute", "nova-compute.conf")]
+             ("nova-scheduler", "nova.conf")]
+    found += [(name, conf) for name, conf, _host, _state
+              in _cell1_computes(cloud)]
     for cell in cells.further(cloud.layout.cells):
         found.append((cells.conductor(cell), f"nova-{cell}.conf"))
         found.append((cells.compute(cell), f"nova-compute-{cell}.conf"))
@@ -70,13 +82,17 @@ def configure(cloud):
             cell_values, nova_api_db=mariadb.url(cloud, "nova_api"),
             cell_db=_cell_db(cloud, cell)), name=(
                 "nova.conf" if cell == "cell1" else f"nova-{cell}.conf"))
-        state = "nova" if cell == "cell1" else f"nova-{cell}"
-        layout.data_dir(state + "/instances")
-        cloud.render("nova-compute.conf", extra=dict(
-            cell_values, compute_state=os.path.join(layout.data, state)),
-            name=(
-            "nova-compute.conf" if cell == "cell1"
-            else f"nova-compute-{cell}.conf"))
+        if cell == "cell1":
+            computes = [(conf, host, state) for _name, conf, host, state
+                        in _cell1_computes(cloud)]
+        else:
+            computes = [(f"nova-compute-{cell}.conf",
+                         cells.compute_host(cell), f"nova-{cell}")]
+        for conf, host, state in computes:
+            layout.data_dir(state + "/instances")
+            cloud.render("nova-compute.conf", extra=dict(
+                cell_values, host=host,
+                compute_state=os.path.join(layout.data, state)), name=conf)
     shutil.copyfile(os.path.join(layout.venv, "etc", "nova", "api-paste.ini"),
                     layout.etc_file("api-paste.ini"))
 
