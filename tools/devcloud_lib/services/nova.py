@@ -14,8 +14,9 @@
 
 cell0 and cell1 on MariaDB (see mariadb.py for why not SQLite), one
 worker each; cell1 has the mode's number of compute hosts (two where
-servers live-migrate, see modes.Mode.computes); with ``--cells N`` also cell2..cellN, each with its own
-database, RabbitMQ vhost, conductor and compute host (see cells.py).
+servers live-migrate, see modes.Mode.computes); with ``--cells N`` also
+cell2..cellN, each with its own database, RabbitMQ vhost, conductor and
+compute host (see cells.py).
 """
 import os
 import shutil
