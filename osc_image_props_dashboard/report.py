@@ -25,7 +25,8 @@ from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import sdk
 from osc_image_props.osc import errors
-from osc_image_props.osc import output
+from osc_image_props_dashboard import escaping
+from osc_image_props_dashboard import vtpm_section
 
 # Page states, one template branch each.
 PROPERTIES = 'properties'
@@ -61,24 +62,22 @@ class Report:
     message: str = ''
     #: The cloud's highest compute microversion (``unsupported`` only).
     cloud_max_version: object = None
+    #: The server's vTPM, a :class:`~osc_image_props_dashboard.vtpm_section.
+    #: VtpmSection` (``properties`` and ``volume-booted``), from the same
+    #: server body.
+    vtpm: object = None
 
     @property
     def drifted(self):
         return sum(1 for row in self.rows if row.state != 'unchanged')
 
 
-def _text(value):
-    if value is None:
-        return None
-    return output.escape_unprintable(value)
-
-
 def _rows(drift):
     return tuple(
         Row(
-            name=_text(prop.name),
-            embedded=_text(prop.embedded),
-            glance=_text(prop.glance),
+            name=escaping.text(prop.name),
+            embedded=escaping.text(prop.embedded),
+            glance=escaping.text(prop.glance),
             state=prop.state,
         )
         for prop in drift.properties
@@ -100,7 +99,7 @@ def build(conn, server_id):
         return Report(
             UNSUPPORTED,
             message=errors.one_line(exc),
-            cloud_max_version=_text(exc.cloud_max_version),
+            cloud_max_version=escaping.text(exc.cloud_max_version),
         )
     except sdk.ImagePropertiesUnreachable as exc:
         return Report(UNREACHABLE, message=errors.one_line(exc))
@@ -118,6 +117,8 @@ def build(conn, server_id):
     ) as exc:
         return failure(exc)
 
+    # The server body the drift read: no request of its own.
+    vtpm = vtpm_section.build(conn, drift.server)
     if drift.image_id is None:
         return Report(
             VOLUME_BOOTED,
@@ -125,10 +126,12 @@ def build(conn, server_id):
                 'This server was booted from a volume: Nova keeps no image '
                 'properties for it.'
             ),
+            vtpm=vtpm,
         )
     return Report(
         PROPERTIES,
         rows=_rows(drift),
-        image_id=_text(drift.image_id),
+        image_id=escaping.text(drift.image_id),
         image_found=drift.image_found,
+        vtpm=vtpm,
     )

@@ -21,7 +21,8 @@ from osc_image_props_dashboard import report
 
 
 class ImagePropertiesTab(tabs.Tab):
-    """Nova's copy of the boot image's properties, beside Glance now.
+    """Nova's copy of the boot image's properties, beside Glance now, and
+    the server's vTPM, read from the same server body.
 
     Loaded on demand (``preload = False``): the page itself costs no
     request to Nova or Glance until the user opens the tab.

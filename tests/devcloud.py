@@ -125,13 +125,13 @@ def unique_name(prefix):
     return '%s-%s' % (prefix, uuid.uuid4().hex[:8])
 
 
-def boot(conn, name, image_name=facts.IMAGE, network=None, **attrs):
-    """Boot a server from an image (name or ID), with no network or a port
-    on ``network`` (a name); wait for ACTIVE."""
+def boot(conn, name, image_name=facts.IMAGE, network=None,
+         flavor_name=facts.FLAVOR['name'], **attrs):
+    """Boot a server from an image (name or ID) on a flavor (name or ID,
+    default the seed flavor), with no network or a port on ``network`` (a
+    name); wait for ACTIVE."""
     image = conn.image.find_image(image_name, ignore_missing=False)
-    flavor = conn.compute.find_flavor(
-        facts.FLAVOR['name'], ignore_missing=False
-    )
+    flavor = conn.compute.find_flavor(flavor_name, ignore_missing=False)
     networks = 'none'
     if network:
         found = conn.network.find_network(network, ignore_missing=False)

@@ -18,6 +18,8 @@ Glance ``Image``: the embedded ``links`` end up in ``image.properties`` and
 embedded reference as Nova sends it.
 """
 
+import copy
+
 from openstack.compute.v2 import server as _server
 from openstack import format as _format
 from openstack import resource
@@ -84,6 +86,14 @@ class Server(_server.Server):
         ``None`` for both).
         """
         return is_partial_record(self._body)
+
+    def raw_body(self):
+        """The server body as Nova sent it: a deep copy of the members this
+        resource maps (``id``, ``name``, ``status``, ``flavor``, ``image``,
+        ...), not converted into resources; for rules that read the raw
+        members, as :func:`osc_image_props.sdk.vtpm.from_server_body`.
+        """
+        return copy.deepcopy(dict(self._body))
 
     def flavor_disk(self):
         """The root disk (GiB) of the embedded flavor, or None.

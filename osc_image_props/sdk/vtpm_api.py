@@ -126,6 +126,39 @@ def get_vtpm(conn, server):
     return vtpm.from_server_body(raw, cloud_max, version)
 
 
+def vtpm_of_server(conn, server):
+    """The :class:`~osc_image_props.sdk.vtpm.VtpmView` of a server already
+    read, from its body: no server request of its own.
+
+    Example::
+
+        drift = sdk.image_properties_drift(conn, 'web-1')
+        view = vtpm_api.vtpm_of_server(conn, drift.server)
+
+    The body of any microversion from 2.98 on has what the view needs (the
+    embedded flavor with its extra specs, 2.47 and later, and the embedded
+    image properties). The rules also need the cloud's maximum
+    microversion, which comes from the compute API's version discovery:
+    free when it was made on this connection before (as
+    :func:`~osc_image_props.sdk.image_properties_drift` and
+    :func:`~osc_image_props.sdk.list_image_properties` make it), one
+    request otherwise.
+
+    :param conn: the :class:`openstack.connection.Connection` that read
+        the server.
+    :param server: an :class:`osc_image_props.sdk.Server` read by this
+        extension (:func:`~osc_image_props.sdk.find_server`, the ``server``
+        of :func:`~osc_image_props.sdk.image_properties_drift`).
+    :raises ImagePropertiesProtocolError: the body's flavor is malformed.
+    :raises ImagePropertiesDiscoveryError: the version discovery, when
+        made now, cannot be read.
+    """
+    cloud_max = microversion.cloud_max_microversion(conn.compute)
+    return vtpm.from_server_body(
+        server.raw_body(), cloud_max, server.microversion
+    )
+
+
 def vtpm_matches(view, secret_security=None, live_migratable=None):
     """Whether a view satisfies the filters of :func:`list_vtpm`.
 

@@ -109,6 +109,26 @@ class Horizon:
             result.append(tuple(cell.text for cell in cells))
         return result
 
+    def vtpm(self):
+        """The tab's vTPM section: ``(state, facts, text)``.
+
+        ``facts`` maps each fact to ``(value, source, shown)``: its
+        ``data-value`` and ``data-source`` (None for the facts that have
+        no source) and the text the browser shows for it; ``text`` is the
+        text of the whole section.
+        """
+        section = self.driver.find_element(By.ID, 'osc-image-props-vtpm')
+        facts = {
+            element.get_attribute('data-fact'): (
+                element.get_attribute('data-value'),
+                element.get_attribute('data-source'),
+                element.text,
+            )
+            for element in section.find_elements(
+                By.CSS_SELECTOR, '[data-fact]')
+        }
+        return section.get_attribute('data-vtpm'), facts, section.text
+
     def screenshot(self, path):
         self.driver.save_screenshot(path)
         return path

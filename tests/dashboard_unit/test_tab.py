@@ -40,6 +40,9 @@ COMPUTE = 'http://public.nova.example.com:8774/v2'
 IMAGE = 'http://public.glance.example.com:9292'
 TAB = 'instance_details__image_properties'
 IMAGE_ID = '8a1e4c2f-36a5-4a4b-9b1e-3f2f6f0b7e11'
+# Flavor extra specs Nova leaves out of the server body: the policy
+# os_compute_api:servers:show:flavor-extra-specs hides them from the user.
+HIDDEN = object()
 
 
 def _version(maximum):
@@ -119,9 +122,15 @@ class TabTestBase(helpers.TestCase):
         for url in (COMPUTE, COMPUTE + '/'):
             self.http.get(url, json=_version(maximum))
 
-    def nova_server(self, body):
+    def nova_server(self, body, extra_specs=None):
+        """Nova's answer for the server at 2.98, with its embedded flavor;
+        ``extra_specs`` :data:`HIDDEN`: hidden by policy."""
+        flavor = {'vcpus': 1, 'ram': 512, 'disk': 1, 'ephemeral': 0,
+                  'swap': 0, 'original_name': 'm1.tiny'}
+        if extra_specs is not HIDDEN:
+            flavor['extra_specs'] = dict(extra_specs or {})
         body = dict({'id': self.server.id, 'name': 'web',
-                     'status': 'ACTIVE'}, **body)
+                     'status': 'ACTIVE', 'flavor': flavor}, **body)
         self.http.get(
             '%s/servers/%s' % (COMPUTE, self.server.id),
             json={'server': body},
@@ -135,10 +144,10 @@ class TabTestBase(helpers.TestCase):
             json=body if status_code == 200 else {'message': 'gone'},
         )
 
-    def booted_from_image(self, properties):
+    def booted_from_image(self, properties, extra_specs=None):
         self.nova_server({'image': {
             'id': IMAGE_ID, 'links': [], 'properties': properties,
-        }})
+        }}, extra_specs)
 
     def render_tab(self, url_name='horizon:project:instances:detail'):
         """GET the tab alone, as Horizon's tab JavaScript does."""
