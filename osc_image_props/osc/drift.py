@@ -84,7 +84,10 @@ class DriftServerImageProperties(command.Lister):
                     self._has_drift = True
                 elif server.recorded:
                     self._only_recorded += 1
-                rows = set(server.drifted) | set(server.recorded)
+                # Values are untrusted (any JSON): compared, never hashed.
+                rows = list(server.drifted) + [
+                    p for p in server.recorded if p not in server.drifted
+                ]
                 for prop in sorted(rows, key=lambda p: p.name):
                     yield (
                         output.SafeText(server.server_id),

@@ -45,9 +45,9 @@ No other in-tree driver (``ironic``, ``vmwareapi``, ``zvm``, ``fake``)
 writes an ``image_*`` row, and no release records ``hw_firmware_type``
 or ``os_secure_boot``: the rows that Nova's functional tests
 (``nova/tests/functional/libvirt/test_uefi.py``) find for UEFI guests
-come from the test image, which sets both properties; from 33.0.2 on the
-test also asserts that ``image_os_secure_boot`` is absent when the image
-does not set it.
+come from the test image, which sets both properties; in 33.0.2 and
+34.0.0 the test also asserts that ``image_os_secure_boot`` is absent when
+the image does not set it.
 """
 
 #: ``REGISTER_IMAGE_PROPERTY_DEFAULTS`` of the libvirt driver, unchanged
