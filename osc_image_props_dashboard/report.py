@@ -25,6 +25,7 @@ from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import sdk
 from osc_image_props.osc import errors
+from osc_image_props.sdk import drift as drift_mod
 from osc_image_props_dashboard import escaping
 from osc_image_props_dashboard import vtpm_section
 
@@ -46,8 +47,11 @@ class Row:
     embedded: object
     #: Glance's value, escaped; None when Glance has no such value.
     glance: object
-    #: ``changed``, ``only-embedded``, ``only-glance`` or ``unchanged``.
+    #: ``changed``, ``only-embedded``, ``only-glance``,
+    #: ``recorded-by-nova`` or ``unchanged``.
     state: str
+    #: Whether the row counts as drift (``recorded-by-nova`` does not).
+    is_drift: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +73,11 @@ class Report:
 
     @property
     def drifted(self):
-        return sum(1 for row in self.rows if row.state != 'unchanged')
+        return sum(1 for row in self.rows if row.is_drift)
+
+    @property
+    def recorded(self):
+        return sum(1 for row in self.rows if row.state == drift_mod.RECORDED)
 
 
 def _rows(drift):
@@ -79,6 +87,7 @@ def _rows(drift):
             embedded=escaping.text(prop.embedded),
             glance=escaping.text(prop.glance),
             state=prop.state,
+            is_drift=drift_mod.is_drift(prop),
         )
         for prop in drift.properties
     )

@@ -18,11 +18,25 @@ from osc_image_props import sdk
 from osc_image_props.osc import calls
 from osc_image_props.osc import errors
 from osc_image_props.osc import output
+from osc_image_props.sdk import drift as drift_mod
 
 # Exit status with --exit-code when there is drift: 1 stays "error".
 DRIFT_EXIT_CODE = 3
 
 COLUMNS = ('Property', 'Embedded', 'Glance', 'State')
+
+
+def add_include_recorded(parser, what):
+    """Add ``--include-recorded`` to a drift command's parser."""
+    parser.add_argument(
+        '--include-recorded',
+        action='store_true',
+        help=(
+            'Count the properties in state %s (absent from the image, '
+            'recorded in the server by nova-compute itself) as drift%s'
+            % (drift_mod.RECORDED, what)
+        ),
+    )
 
 
 class DiffServerImageProperties(command.Lister):
@@ -33,9 +47,13 @@ class DiffServerImageProperties(command.Lister):
     current properties of the image in Glance, for the names this cloud's
     Nova copies from an image (every property on Nova 2025.1, the standard
     names on the other releases), so that an unchanged image never shows
-    drift. States: changed, only-embedded,
-    only-glance (and unchanged, with --all). If the image was deleted or is
-    not visible, every embedded property is only-embedded.
+    drift. States: changed, only-embedded, only-glance, and, with --all,
+    unchanged and recorded-by-nova: a property the image does not have and
+    that nova-compute records in the server itself when the image has none
+    (the libvirt driver does so for the machine type and the default
+    buses and models), which is not drift unless --include-recorded is
+    given. If the image was deleted or is not visible, every embedded
+    property is only-embedded.
     """
 
     def get_parser(self, prog_name):
@@ -58,13 +76,18 @@ class DiffServerImageProperties(command.Lister):
                 'is none (1 stays "error")' % DRIFT_EXIT_CODE
             ),
         )
+        add_include_recorded(parser, ': listed without --all, and counted '
+                             'by --exit-code')
         return parser
 
     def take_action(self, parsed_args):
         output.use_safe_formatter(self, parsed_args)
         conn = self.app.client_manager.sdk_connection
         with calls.cloud_calls(conn, parsed_args.server):
-            drift = sdk.image_properties_drift(conn, parsed_args.server)
+            drift = sdk.image_properties_drift(
+                conn, parsed_args.server,
+                include_recorded=parsed_args.include_recorded,
+            )
         self._has_drift = drift.has_drift
 
         if drift.image_id is None:

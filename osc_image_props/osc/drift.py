@@ -34,7 +34,10 @@ class DriftServerImageProperties(command.Lister):
 
     One row per server and property that differs between the copy Nova
     keeps (compute API microversion 2.98) and the image in Glance now, with
-    the states and rules of "server image properties diff". Pages through
+    the states and rules of "server image properties diff". Rows in state
+    recorded-by-nova (the image has no such property; nova-compute recorded
+    it in the server itself) are listed but are not drift: --exit-code
+    ignores them unless --include-recorded is given. Pages through
     the servers once and asks Glance once per batch of distinct images.
     Servers booted from a volume, servers in a cell the compute API cannot
     reach and servers whose image is deleted or not visible are not
@@ -52,6 +55,7 @@ class DriftServerImageProperties(command.Lister):
                 'when none has (1 stays "error")' % diff.DRIFT_EXIT_CODE
             ),
         )
+        diff.add_include_recorded(parser, ' for --exit-code')
         return parser
 
     def take_action(self, parsed_args):
@@ -63,7 +67,8 @@ class DriftServerImageProperties(command.Lister):
             # a cloud that is too old fails here, before any output.
             servers = sdk.fleet_drift(
                 conn, fleet_query.keys(parsed_args),
-                max_servers=fleet_query.max_servers(parsed_args), **query
+                max_servers=fleet_query.max_servers(parsed_args),
+                include_recorded=parsed_args.include_recorded, **query
             )
         return COLUMNS, self._rows(conn, servers)
 
@@ -75,8 +80,15 @@ class DriftServerImageProperties(command.Lister):
                 self._outcomes[server.outcome] += 1
                 if server.outcome == fleet.IMAGE_MISSING:
                     self._missing_images.add(server.image_id)
-                for prop in server.drifted:
+                if server.has_drift:
                     self._has_drift = True
+                elif server.recorded:
+                    self._only_recorded += 1
+                # Values are untrusted (any JSON): compared, never hashed.
+                rows = list(server.drifted) + [
+                    p for p in server.recorded if p not in server.drifted
+                ]
+                for prop in sorted(rows, key=lambda p: p.name):
                     yield (
                         output.SafeText(server.server_id),
                         output.SafeText(server.name),
@@ -91,6 +103,15 @@ class DriftServerImageProperties(command.Lister):
         volume = self._outcomes[fleet.VOLUME_BOOTED]
         unreachable = self._outcomes[fleet.UNREACHABLE]
         missing = self._outcomes[fleet.IMAGE_MISSING]
+        if self._only_recorded:
+            errors.note(self.app, fleet_query.plural(
+                self._only_recorded,
+                '%d server differs from its image only by properties that '
+                'nova-compute recorded itself (recorded-by-nova): not '
+                'drift.',
+                '%d servers differ from their image only by properties that '
+                'nova-compute recorded itself (recorded-by-nova): not '
+                'drift.'))
         if volume:
             errors.note(self.app, fleet_query.plural(
                 volume,
@@ -118,6 +139,7 @@ class DriftServerImageProperties(command.Lister):
 
     def run(self, parsed_args):
         self._has_drift = False
+        self._only_recorded = 0
         self._outcomes = collections.Counter()
         self._missing_images = set()
         status = super().run(parsed_args)

@@ -26,12 +26,16 @@ microversion of the cached version discovery names the candidate releases
 (2.98: the backport; 2.100: 31.x or 32.x; 2.103: 33.x; 2.104: 34.x), and
 only 31.x can show a name outside the standard ones, so such a name in the
 embedded copy settles 31.x against 32.x.
+
+The candidate releases also tell which names nova-compute records in a
+server's copy itself (see :mod:`recorded_keys`).
 """
 
 import dataclasses
 
 from keystoneauth1 import discover
 
+from osc_image_props.sdk import recorded_keys
 from osc_image_props.sdk import standard_properties as facts
 
 # Glance's own image fields (its schema's base properties): not properties
@@ -54,6 +58,9 @@ class Dialect:
     #: With ``shows_everything`` False: the standard names every candidate
     #: release knows.
     names: frozenset
+    #: The names nova-compute of a candidate release records in a server's
+    #: copy when the image has none (:func:`recorded_names`).
+    recorded: frozenset = frozenset()
 
 
 #: The system metadata row Nova writes with the image's own ID.
@@ -73,6 +80,19 @@ def _candidates(cloud_max):
     return [older[-1] if older else facts.RELEASES[-1]]
 
 
+def recorded_names(cloud_max):
+    """The names nova-compute may record itself, on a cloud at this maximum.
+
+    The union over the candidate releases: any of them may run the
+    compute hosts.
+
+    :param cloud_max: the cloud's highest compute microversion (string).
+    """
+    return frozenset().union(
+        *(recorded_keys.recorded_by(r[0]) for r in _candidates(cloud_max))
+    )
+
+
 def detect(cloud_max, embedded):
     """The dialect of a cloud, from its maximum and one embedded copy.
 
@@ -80,13 +100,14 @@ def detect(cloud_max, embedded):
     :param embedded: the server's embedded properties.
     """
     candidates = _candidates(cloud_max)
+    recorded = recorded_names(cloud_max)
     if any(not filters for _, _, filters, _ in candidates) and any(
         name not in facts.KEPT_PROPERTY_NAMES for name in embedded
     ):
-        return Dialect(True, frozenset())
+        return Dialect(True, frozenset(), recorded)
     filtering = [r for r in candidates if r[2]] or candidates
     unknown = frozenset().union(*(r[3] for r in filtering))
-    return Dialect(False, facts.KEPT_PROPERTY_NAMES - unknown)
+    return Dialect(False, facts.KEPT_PROPERTY_NAMES - unknown, recorded)
 
 
 def _min_disk(image, flavor_disk):

@@ -17,6 +17,10 @@ is now. Comparing the two, for the names this cloud's Nova shows (see
 :mod:`dialect`), shows what changed since (an image owner edited the image,
 or an operator edited the server's copy with ``nova-manage
 image_property set``).
+
+A name that the server's copy has, that the image does not, and that
+nova-compute records itself (:mod:`recorded_keys`) is
+``recorded-by-nova``: shown, but not drift unless asked for.
 """
 
 import dataclasses
@@ -30,6 +34,7 @@ from osc_image_props.sdk import urls
 CHANGED = 'changed'
 ONLY_EMBEDDED = 'only-embedded'
 ONLY_GLANCE = 'only-glance'
+RECORDED = 'recorded-by-nova'
 UNCHANGED = 'unchanged'
 
 # Nova stores at most 255 bytes of UTF-8 per value.
@@ -45,10 +50,23 @@ class PropertyDrift:
     #: (``only-glance``) or keeps a null.
     embedded: object
     #: The value of the image in Glance now; None when it has none
-    #: (``only-embedded``).
+    #: (``only-embedded``, ``recorded-by-nova``).
     glance: object
-    #: ``changed``, ``only-embedded``, ``only-glance`` or ``unchanged``.
+    #: ``changed``, ``only-embedded``, ``only-glance``,
+    #: ``recorded-by-nova`` (the image has no such property and
+    #: nova-compute records the name itself) or ``unchanged``.
     state: str
+
+
+def is_drift(prop, include_recorded=False):
+    """Whether a :class:`PropertyDrift` counts as drift.
+
+    ``unchanged`` never does; ``recorded-by-nova`` only with
+    ``include_recorded``.
+    """
+    if prop.state == UNCHANGED:
+        return False
+    return include_recorded or prop.state != RECORDED
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,15 +80,25 @@ class ImagePropertiesDrift:
     image_id: object
     #: False when Glance has no such image visible to the caller (deleted,
     #: or private to another project): then every embedded property is
-    #: ``only-embedded``.
+    #: ``only-embedded`` (whether the image had it cannot be told).
     image_found: bool
     #: Every property of either side, sorted by name, unchanged ones too.
     properties: tuple
+    #: Whether ``recorded-by-nova`` properties count as drift.
+    include_recorded: bool = False
 
     @property
     def drifted(self):
-        """The properties whose state is not ``unchanged``."""
-        return tuple(p for p in self.properties if p.state != UNCHANGED)
+        """The properties that count as drift: not ``unchanged``, and not
+        ``recorded-by-nova`` unless ``include_recorded``."""
+        return tuple(
+            p for p in self.properties if is_drift(p, self.include_recorded)
+        )
+
+    @property
+    def recorded(self):
+        """The ``recorded-by-nova`` properties."""
+        return tuple(p for p in self.properties if p.state == RECORDED)
 
     @property
     def has_drift(self):
@@ -98,20 +126,23 @@ def _glance_image(conn, image_id):
     return responses.json_object(response, 'image', 'GET %s' % path)
 
 
-def compare(embedded, glance):
+def compare(embedded, glance, recorded=frozenset()):
     """Compare two property dicts; return a sorted tuple of PropertyDrift.
 
     A name counts as present when its key is, whatever its value: a null
     that Nova keeps (2025.1) never equals a Glance value. A Glance value
     longer than Nova keeps counts as unchanged when Nova's copy is its
     first 255 bytes.
+
+    :param recorded: names that nova-compute records itself: embedded
+        only, such a name is ``recorded-by-nova``, not ``only-embedded``.
     """
     rows = []
     for name in sorted(set(embedded) | set(glance)):
         mine = embedded.get(name)
         theirs = glance.get(name)
         if name not in glance:
-            state = ONLY_EMBEDDED
+            state = RECORDED if name in recorded else ONLY_EMBEDDED
         elif name not in embedded:
             state = ONLY_GLANCE
         elif mine is not None and mine == _as_nova_stores(theirs):
@@ -122,7 +153,7 @@ def compare(embedded, glance):
     return tuple(rows)
 
 
-def image_properties_drift(conn, server):
+def image_properties_drift(conn, server, include_recorded=False):
     """Compare a server's embedded image properties with its image now.
 
     Example::
@@ -130,6 +161,8 @@ def image_properties_drift(conn, server):
         drift = sdk.image_properties_drift(conn, 'web-1')
         for prop in drift.drifted:
             print(prop.name, prop.embedded, '->', prop.glance, prop.state)
+        for prop in drift.recorded:
+            print(prop.name, prop.embedded, 'chosen by the compute host')
 
     Costs the compute API's version discovery, one compute GET at 2.98 for
     a server ID (a name costs what ``find_server`` costs) and one Glance
@@ -138,6 +171,8 @@ def image_properties_drift(conn, server):
 
     :param conn: an :class:`openstack.connection.Connection`.
     :param server: a server ID, name or Server resource.
+    :param include_recorded: count ``recorded-by-nova`` properties as
+        drift (in ``drifted`` and ``has_drift``).
     :returns: an :class:`ImagePropertiesDrift`. A server booted from a
         volume gives ``image_id=None`` and no properties.
     :raises ImagePropertiesUnreachable: the server is in a cell the
@@ -152,10 +187,13 @@ def image_properties_drift(conn, server):
     )
     embedded = found.embedded_image_properties()
     if embedded is None:
-        return ImagePropertiesDrift(found, None, False, ())
+        return ImagePropertiesDrift(
+            found, None, False, (), include_recorded
+        )
     image_id = found.image.id  # validated with the properties
     image = _glance_image(conn, image_id)
     glance = {}
+    recorded = frozenset()  # without the image, nothing can be told
     if image is not None:
         spoken = dialect_mod.detect(
             microversion.cloud_max_microversion(conn.compute), embedded
@@ -163,9 +201,11 @@ def image_properties_drift(conn, server):
         glance = dialect_mod.glance_side(
             spoken, image, embedded, found.flavor_disk()
         )
+        recorded = spoken.recorded
     return ImagePropertiesDrift(
         server=found,
         image_id=image_id,
         image_found=image is not None,
-        properties=compare(embedded, glance),
+        properties=compare(embedded, glance, recorded),
+        include_recorded=include_recorded,
     )

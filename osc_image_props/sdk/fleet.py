@@ -60,9 +60,19 @@ class ServerDrift:
     #: ``unreachable`` (a down cell's partial record) or ``image-missing``
     #: (the image is deleted or not visible to the caller).
     outcome: str
-    #: The :class:`~osc_image_props.sdk.PropertyDrift` rows that are not
-    #: ``unchanged``, sorted by name; empty unless ``compared``.
+    #: The :class:`~osc_image_props.sdk.PropertyDrift` rows that count as
+    #: drift, sorted by name: not ``unchanged``, and not
+    #: ``recorded-by-nova`` unless ``include_recorded``; empty unless
+    #: ``compared``.
     drifted: tuple = ()
+    #: The ``recorded-by-nova`` rows (names nova-compute recorded itself,
+    #: that the image does not have), sorted by name, whether they count
+    #: as drift or not.
+    recorded: tuple = ()
+
+    @property
+    def has_drift(self):
+        return bool(self.drifted)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +85,10 @@ class PropertyCount:
     servers: int
     #: How many distinct projects those servers belong to.
     projects: int
+    #: True when nova-compute records this name itself when the image has
+    #: none (the libvirt driver does): the value may be the compute host's
+    #: choice rather than the image's.
+    recorded_by_nova: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,7 +167,7 @@ def _chunks(iterable, size):
         yield chunk
 
 
-def _drift_of(seen, image, cloud_max, keys):
+def _drift_of(seen, image, cloud_max, keys, include_recorded):
     if seen.properties is None:
         return ServerDrift(seen.server_id, seen.name, seen.project_id, None,
                            VOLUME_BOOTED)
@@ -171,14 +185,16 @@ def _drift_of(seen, image, cloud_max, keys):
     if keys is not None:
         embedded = {k: v for k, v in embedded.items() if k in keys}
         glance = {k: v for k, v in glance.items() if k in keys}
-    rows = drift_mod.compare(embedded, glance)
+    rows = drift_mod.compare(embedded, glance, spoken.recorded)
     return ServerDrift(
         seen.server_id, seen.name, seen.project_id, seen.image_id, COMPARED,
-        tuple(r for r in rows if r.state != drift_mod.UNCHANGED),
+        tuple(r for r in rows if drift_mod.is_drift(r, include_recorded)),
+        tuple(r for r in rows if r.state == drift_mod.RECORDED),
     )
 
 
-def fleet_drift(conn, keys=None, max_servers=None, **query):
+def fleet_drift(conn, keys=None, max_servers=None, include_recorded=False,
+                **query):
     """Yield a :class:`ServerDrift` for every server of a detail list.
 
     The comparison is :func:`~osc_image_props.sdk.image_properties_drift`'s
@@ -192,15 +208,20 @@ def fleet_drift(conn, keys=None, max_servers=None, **query):
                 print(server.server_id, prop.name, prop.embedded, '->',
                       prop.glance)
 
-        # Only the machine type; count what could not be compared
+        # Only the machine type; count what could not be compared, and
+        # the servers whose machine type the compute host chose
         outcomes = collections.Counter()
+        chosen_by_host = 0
         for server in sdk.fleet_drift(conn, keys={'hw_machine_type'}):
             outcomes[server.outcome] += 1
+            chosen_by_host += bool(server.recorded)
 
     :param conn: an :class:`openstack.connection.Connection`.
     :param keys: compare only these property names (default: all).
     :param max_servers: look at no more than this many servers (as
         ``openstack server list --limit`` does; ``limit`` is the page size).
+    :param include_recorded: count ``recorded-by-nova`` rows as drift (in
+        ``drifted``); they are in ``recorded`` either way.
     :param query: the server-side filters of ``conn.compute.servers()``
         (``all_projects``, ``project_id``, ``name``, ``status``, ``image``,
         ``compute_host``, ``limit`` as page size, ``marker``, ...).
@@ -214,10 +235,10 @@ def fleet_drift(conn, keys=None, max_servers=None, **query):
     """
     keys = None if keys is None else frozenset(keys)
     cloud_max, stream = _servers(conn, max_servers, query)
-    return _drift_stream(conn, stream, cloud_max, keys)
+    return _drift_stream(conn, stream, cloud_max, keys, include_recorded)
 
 
-def _drift_stream(conn, stream, cloud_max, keys):
+def _drift_stream(conn, stream, cloud_max, keys, include_recorded):
     glance = {}  # image ID -> body or None, for every distinct image
     for chunk in _chunks(stream, CHUNK):
         new = sorted({
@@ -227,7 +248,8 @@ def _drift_stream(conn, stream, cloud_max, keys):
         if new:
             glance.update(images_mod.fetch(conn, new))
         for seen in chunk:
-            yield _drift_of(seen, glance.get(seen.image_id), cloud_max, keys)
+            yield _drift_of(seen, glance.get(seen.image_id), cloud_max, keys,
+                            include_recorded)
 
 
 def _value_key(item):
@@ -257,7 +279,8 @@ def summarize(conn, keys=None, max_servers=None, **query):
     :returns: a :class:`Summary`.
     """
     keys = None if keys is None else frozenset(keys)
-    _, stream = _servers(conn, max_servers, query)
+    cloud_max, stream = _servers(conn, max_servers, query)
+    recorded = dialect_mod.recorded_names(cloud_max)
     servers = collections.Counter()
     projects = collections.defaultdict(set)
     counted = volume = unreachable = 0
@@ -275,7 +298,8 @@ def summarize(conn, keys=None, max_servers=None, **query):
             servers[name, value] += 1
             projects[name, value].add(seen.project_id)
     counts = tuple(
-        PropertyCount(name, value, number, len(projects[name, value]))
+        PropertyCount(name, value, number, len(projects[name, value]),
+                      name in recorded)
         for (name, value), number in sorted(servers.items(), key=_value_key)
     )
     return Summary(counts, counted, volume, unreachable)

@@ -192,6 +192,43 @@ class ProjectTabTests(TabTestBase):
         self.assertContains(res, 'data-state="changed"', count=1)
         self.assertNotContains(res, 'owner_specified')
 
+    def test_names_nova_recorded_are_labelled_not_drift(self):
+        # A libvirt cloud: nova-compute recorded the machine type and the
+        # default buses and models; the image sets only os_distro.
+        self.booted_from_image({
+            'os_distro': 'ubuntu', 'hw_machine_type': 'pc-q35-8.2',
+            'hw_disk_bus': 'virtio', 'hw_video_model': 'virtio',
+            'hw_tpm_version': '2.0',
+        })
+        self.glance_image({'os_distro': 'ubuntu'})
+        res = self.render_tab()
+
+        self.assertEqual(200, res.status_code)
+        self.assertEqual(
+            [
+                ('hw_disk_bus', 'virtio', None, 'recorded-by-nova'),
+                ('hw_machine_type', 'pc-q35-8.2', None, 'recorded-by-nova'),
+                ('hw_tpm_version', '2.0', None, 'only-embedded'),
+                ('hw_video_model', 'virtio', None, 'recorded-by-nova'),
+                ('os_distro', 'ubuntu', 'ubuntu', 'unchanged'),
+            ],
+            [(r.name, r.embedded, r.glance, r.state)
+             for r in res.context['report'].rows],
+        )
+        self.assertContains(res, 'data-state="recorded-by-nova"', count=3)
+        self.assertContains(
+            res, '<span class="label label-info" title=', count=3)
+        self.assertContains(res, 'recorded by Nova</span>', count=3)
+        # Only the vTPM version, which the image lost, is drift.
+        self.assertContains(res, 'label-warning', count=1)
+        self.assertContains(res, 'data-drifted="1"')
+        self.assertContains(res, '1 property differs')
+        self.assertContains(res, 'data-recorded="3"')
+        self.assertContains(
+            res, '3 properties are not in the image: Nova\'s compute '
+            'service recorded the values it chose for this server. This is '
+            'not drift.')
+
     def test_requests_carry_the_users_token_and_ask_for_2_98(self):
         self.booted_from_image({'os_distro': 'ubuntu'})
         self.glance_image({'os_distro': 'ubuntu'})

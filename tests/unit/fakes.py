@@ -64,6 +64,26 @@ PROPERTIES = {
     'os_distro': 'ubuntu',
 }
 
+# What the libvirt driver of nova-compute writes into a server's copy for
+# the names its image leaves unset (REGISTER_IMAGE_PROPERTY_DEFAULTS), on a
+# host with [libvirt]hw_machine_type = x86_64=pc-q35-8.2.
+LIBVIRT_RECORDED = {
+    'hw_cdrom_bus': 'sata',
+    'hw_disk_bus': 'virtio',
+    'hw_input_bus': 'usb',
+    'hw_machine_type': 'pc-q35-8.2',
+    'hw_pointer_model': 'usbtablet',
+    'hw_video_model': 'virtio',
+    'hw_vif_model': 'virtio',
+}
+
+# An image that sets none of those, and the copy a libvirt cloud shows at
+# 2.98 for a server booted from it.
+PLAIN_PROPERTIES = {
+    k: v for k, v in PROPERTIES.items() if k not in LIBVIRT_RECORDED
+}
+LIBVIRT_COPY = dict(PLAIN_PROPERTIES, **LIBVIRT_RECORDED)
+
 # Values an image owner could set to attack whoever reads them.
 HOSTILE = {
     'hw_esc': '\x1b[31mred\x1b[0m\x07',
@@ -162,6 +182,16 @@ class FakeCloud:
             'server_groups': [],
         }
         return server_id
+
+    def add_libvirt_server(self, name='web-1', image_id=IMAGE_ID):
+        """A server of a libvirt cloud, booted from a PLAIN_PROPERTIES image.
+
+        The image (made or replaced) sets none of LIBVIRT_RECORDED; the
+        server's copy has them, as nova-compute recorded them.
+        """
+        self.images[image_id] = self.image_body(image_id, PLAIN_PROPERTIES)
+        return self.add_server(name, properties=LIBVIRT_COPY,
+                               image_id=image_id)
 
     def add_partial_server(self, server_id=None):
         """A server of a cell Nova cannot reach: the partial record.

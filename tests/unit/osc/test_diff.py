@@ -116,3 +116,50 @@ class TestDiff(base.TestCase):
             status_code=500, text='boom\nboom')
         status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code')
         self.assertOneLineError(status, out, err)
+
+
+class TestDiffOnLibvirt(base.TestCase):
+    """The copy has names nova-compute recorded; the image never had them."""
+
+    def setUp(self):
+        super().setUp()
+        self.server_id = self.cloud.add_libvirt_server(name='web-1')
+
+    def _recorded_rows(self):
+        return [
+            {'Property': name, 'Embedded': value, 'Glance': None,
+             'State': 'recorded-by-nova'}
+            for name, value in sorted(fakes.LIBVIRT_RECORDED.items())
+        ]
+
+    def test_recorded_names_are_no_drift_exit_0(self):
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code',
+                                        '-f', 'json')
+        self.assertEqual((0, [], ''), (status, json.loads(out), err))
+
+    def test_all_lists_them_as_recorded_by_nova(self):
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--all', '-f', 'json')
+        self.assertEqual(0, status, err)
+        rows = json.loads(out)
+        self.assertEqual(
+            self._recorded_rows(),
+            [r for r in rows if r['State'] == 'recorded-by-nova'])
+        self.assertEqual(
+            sorted(fakes.PLAIN_PROPERTIES),
+            [r['Property'] for r in rows if r['State'] == 'unchanged'])
+
+    def test_include_recorded_lists_and_counts_them(self):
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code',
+                                        '--include-recorded', '-f', 'json')
+        self.assertEqual(3, status, err)
+        self.assertEqual(self._recorded_rows(), json.loads(out))
+
+    def test_image_with_another_value_is_changed_exit_3(self):
+        self.cloud.images[fakes.IMAGE_ID]['hw_machine_type'] = 'q35'
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code',
+                                        '-f', 'json')
+        self.assertEqual(3, status, err)
+        self.assertEqual(
+            [{'Property': 'hw_machine_type', 'Embedded': 'pc-q35-8.2',
+              'Glance': 'q35', 'State': 'changed'}],
+            json.loads(out))

@@ -151,6 +151,62 @@ class TestDrift(test_fleet.FleetTestCase):
         self.assertIn('\\x1b]0;owned\\x07', out)
 
 
+class TestDriftOnLibvirt(test_fleet.FleetTestCase):
+    """Names nova-compute recorded itself: listed, not drift."""
+
+    def setUp(self):
+        super().setUp()
+        self.web = [self.cloud.add_libvirt_server('web-%d' % i)
+                    for i in range(2)]
+
+    def _rows(self, out):
+        return [(r['Server ID'], r['Property'], r['Embedded'], r['Glance'],
+                 r['State']) for r in json.loads(out)]
+
+    def _recorded(self):
+        return [(server_id, name, value, None, 'recorded-by-nova')
+                for server_id in self.web
+                for name, value in sorted(fakes.LIBVIRT_RECORDED.items())]
+
+    def test_listed_but_not_drift_exit_0(self):
+        status, out, err = self.run_cli(*DRIFT, '--exit-code', '-f', 'json')
+        self.assertEqual(0, status, err)
+        self.assertEqual(self._recorded(), self._rows(out))
+        self.assertEqual(
+            ['2 servers differ from their image only by properties that '
+             'nova-compute recorded itself (recorded-by-nova): not drift.'],
+            err.splitlines())
+
+    def test_include_recorded_counts_them_exit_3(self):
+        status, out, err = self.run_cli(*DRIFT, '--exit-code',
+                                        '--include-recorded', '-f', 'json')
+        self.assertEqual((3, ''), (status, err))
+        self.assertEqual(self._recorded(), self._rows(out))
+
+    def test_image_with_another_value_is_changed_exit_3(self):
+        self.change_image(hw_machine_type='q35')
+        status, out, err = self.run_cli(
+            *DRIFT, '--exit-code', '--property', 'hw_machine_type',
+            '-f', 'json')
+        self.assertEqual((3, ''), (status, err))
+        self.assertEqual(
+            [(server_id, 'hw_machine_type', 'pc-q35-8.2', 'q35', 'changed')
+             for server_id in self.web],
+            self._rows(out))
+
+    def test_real_drift_beside_recorded_names_exit_3(self):
+        self.change_image(os_distro='debian')
+        status, out, err = self.run_cli(*DRIFT, '--exit-code', '-f', 'json')
+        self.assertEqual((3, ''), (status, err))
+        rows = self._rows(out)
+        self.assertEqual(
+            [(server_id, 'os_distro', 'ubuntu', 'debian', 'changed')
+             for server_id in self.web],
+            [r for r in rows if r[4] == 'changed'])
+        self.assertEqual(self._recorded(),
+                         [r for r in rows if r[4] == 'recorded-by-nova'])
+
+
 class TestSummary(test_fleet.FleetTestCase):
 
     def setUp(self):
@@ -166,13 +222,13 @@ class TestSummary(test_fleet.FleetTestCase):
         status, out, err = self.run_cli(*SUMMARY, '-f', 'csv')
         self.assertEqual(0, status, err)
         self.assertEqual(
-            '"Property","Value","Servers"\n'
-            '"hw_machine_type","pc",1\n'
-            '"hw_machine_type","q35",2\n'
-            '"hw_tpm_model","tpm-crb",2\n'
-            '"hw_tpm_version","2.0",2\n'
-            '"hw_tpm_version","",1\n'
-            '"os_distro","ubuntu",2\n',
+            '"Property","Value","Servers","Recorded By Nova"\n'
+            '"hw_machine_type","pc",1,True\n'
+            '"hw_machine_type","q35",2,True\n'
+            '"hw_tpm_model","tpm-crb",2,False\n'
+            '"hw_tpm_version","2.0",2,False\n'
+            '"hw_tpm_version","",1,False\n'
+            '"os_distro","ubuntu",2,False\n',
             out)
         self.assertEqual([], test_fleet.glance_requests(self.mocker))
 
@@ -184,9 +240,9 @@ class TestSummary(test_fleet.FleetTestCase):
         self.assertEqual(0, status, err)
         self.assertEqual(
             [{'Property': 'hw_machine_type', 'Value': 'pc', 'Servers': 1,
-              'Projects': 1},
+              'Projects': 1, 'Recorded By Nova': True},
              {'Property': 'hw_machine_type', 'Value': 'q35', 'Servers': 2,
-              'Projects': 2}],
+              'Projects': 2, 'Recorded By Nova': True}],
             json.loads(out))
         ((_, query),) = test_fleet.detail_requests(self.mocker)
         self.assertEqual({'all_tenants': ['True']}, query)

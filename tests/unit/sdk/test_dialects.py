@@ -18,6 +18,7 @@ from ``fakes.IMAGE_ID`` as the fake Glance serves it (base fields,
 """
 
 from osc_image_props import sdk
+from osc_image_props.sdk import recorded_keys
 from osc_image_props.sdk import standard_properties
 from tests.unit import base
 from tests.unit import fakes
@@ -106,6 +107,39 @@ class TestDriftPerNovaRelease(base.TestCase):
         )
 
 
+class TestRecordedPerNovaRelease(base.TestCase):
+    """What nova-compute's libvirt driver records, on every dialect."""
+
+    def _drift(self, max_version, embedded):
+        self.cloud.max_version = max_version
+        self.cloud.images[fakes.IMAGE_ID] = self.cloud.image_body(
+            fakes.IMAGE_ID, fakes.PLAIN_PROPERTIES)
+        server_id = self.cloud.add_server(properties=embedded)
+        return sdk.image_properties_drift(self.connect(), server_id)
+
+    def test_standard_names_dialects(self):
+        for max_version in ('2.98', '2.100', '2.103', '2.104', '2.120'):
+            result = self._drift(max_version, fakes.LIBVIRT_COPY)
+            self.assertEqual((), result.drifted, max_version)
+            self.assertEqual(
+                sorted(fakes.LIBVIRT_RECORDED),
+                [p.name for p in result.recorded], max_version)
+
+    def test_epoxy_shows_a_null_default_which_is_recorded_too(self):
+        # 2025.1 shows every row, and a default the driver found none for
+        # (stored as a null).
+        embedded = {k: v for k, v in EPOXY_COPY.items()
+                    if k not in fakes.LIBVIRT_RECORDED}
+        embedded.update(fakes.LIBVIRT_RECORDED, hw_pointer_model=None)
+        result = self._drift('2.100', embedded)
+        self.assertEqual((), result.drifted)
+        self.assertEqual(
+            ('hw_pointer_model', None, None, 'recorded-by-nova'),
+            [(p.name, p.embedded, p.glance, p.state)
+             for p in result.recorded if p.name == 'hw_pointer_model'][0])
+        self.assertEqual(len(fakes.LIBVIRT_RECORDED), len(result.recorded))
+
+
 class TestNulls(base.TestCase):
 
     def test_embedded_null_against_a_glance_value_is_changed(self):
@@ -173,3 +207,28 @@ class TestGeneratedFacts(base.TestCase):
             standard_properties.RELEASES if not filters
         ]
         self.assertEqual([('31.3.1', '2.100')], everything)
+
+
+class TestRecordedKeys(base.TestCase):
+
+    def test_every_release_read_has_its_recorded_names(self):
+        self.assertEqual(
+            [r[0] for r in standard_properties.RELEASES],
+            list(recorded_keys.RECORDED_BY_RELEASE))
+        self.assertEqual(standard_properties.NOVA_VERSION,
+                         recorded_keys.NEWEST)
+
+    def test_recorded_names_are_standard_ones(self):
+        for version, names in recorded_keys.RECORDED_BY_RELEASE.items():
+            self.assertLessEqual(
+                names, standard_properties.STANDARD_PROPERTY_NAMES, version)
+
+    def test_firmware_and_secure_boot_are_not_recorded(self):
+        for version, names in recorded_keys.RECORDED_BY_RELEASE.items():
+            self.assertFalse(
+                {'hw_firmware_type', 'os_secure_boot'} & names, version)
+
+    def test_a_release_not_read_records_what_the_newest_does(self):
+        self.assertEqual(
+            recorded_keys.RECORDED_BY_RELEASE[recorded_keys.NEWEST],
+            recorded_keys.recorded_by('99.0.0'))

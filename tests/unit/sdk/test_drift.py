@@ -110,6 +110,82 @@ class TestDrift(base.TestCase):
         self.assertEqual('unchanged', os_distro.state)
 
 
+class TestRecordedByNova(base.TestCase):
+    """A libvirt cloud: nova-compute adds names the image never had."""
+
+    def setUp(self):
+        super().setUp()
+        self.server_id = self.cloud.add_libvirt_server()
+
+    def _recorded_rows(self):
+        return [(name, value, None, 'recorded-by-nova')
+                for name, value in sorted(fakes.LIBVIRT_RECORDED.items())]
+
+    def test_names_the_compute_host_recorded_are_not_drift(self):
+        result = sdk.image_properties_drift(self.connect(), self.server_id)
+        self.assertFalse(result.has_drift)
+        self.assertEqual((), result.drifted)
+        self.assertEqual(
+            self._recorded_rows(),
+            [(p.name, p.embedded, p.glance, p.state)
+             for p in result.recorded])
+        self.assertEqual(
+            ['unchanged'] * len(fakes.PLAIN_PROPERTIES),
+            [p.state for p in result.properties
+             if p.name in fakes.PLAIN_PROPERTIES])
+
+    def test_include_recorded_counts_them(self):
+        result = sdk.image_properties_drift(
+            self.connect(), self.server_id, include_recorded=True)
+        self.assertTrue(result.has_drift)
+        self.assertEqual(
+            self._recorded_rows(),
+            [(p.name, p.embedded, p.glance, p.state)
+             for p in result.drifted])
+
+    def test_image_with_another_value_is_changed(self):
+        image = self.cloud.images[fakes.IMAGE_ID]
+        image['hw_machine_type'] = 'q35'
+        image['hw_video_model'] = 'virtio'
+        result = sdk.image_properties_drift(self.connect(), self.server_id)
+        self.assertEqual(
+            [('hw_machine_type', 'pc-q35-8.2', 'q35', 'changed')],
+            [(p.name, p.embedded, p.glance, p.state)
+             for p in result.drifted])
+        self.assertNotIn('hw_machine_type',
+                         [p.name for p in result.recorded])
+        video, = [p for p in result.properties if p.name == 'hw_video_model']
+        self.assertEqual('unchanged', video.state)
+
+    def test_other_drift_still_counts(self):
+        self.cloud.images[fakes.IMAGE_ID]['os_distro'] = 'debian'
+        result = sdk.image_properties_drift(self.connect(), self.server_id)
+        self.assertEqual(
+            [('os_distro', 'changed')],
+            [(p.name, p.state) for p in result.drifted])
+        self.assertEqual(len(fakes.LIBVIRT_RECORDED), len(result.recorded))
+
+    def test_names_nova_does_not_record_are_only_embedded(self):
+        # No Nova release records the firmware or secure boot itself.
+        server_id = self.cloud.add_server(properties=dict(
+            fakes.LIBVIRT_COPY, hw_firmware_type='uefi',
+            os_secure_boot='required'))
+        result = sdk.image_properties_drift(self.connect(), server_id)
+        self.assertEqual(
+            [('hw_firmware_type', 'only-embedded'),
+             ('os_secure_boot', 'only-embedded')],
+            [(p.name, p.state) for p in result.drifted])
+
+    def test_deleted_image_tells_nothing_about_who_wrote_a_name(self):
+        del self.cloud.images[fakes.IMAGE_ID]
+        result = sdk.image_properties_drift(self.connect(), self.server_id)
+        self.assertFalse(result.image_found)
+        self.assertEqual((), result.recorded)
+        self.assertEqual({'only-embedded'},
+                         {p.state for p in result.drifted})
+        self.assertEqual(len(fakes.LIBVIRT_COPY), len(result.drifted))
+
+
 class TestCompare(base.TestCase):
 
     def test_compare_is_sorted_and_complete(self):
@@ -117,6 +193,15 @@ class TestCompare(base.TestCase):
         self.assertEqual(
             [('a', 'unchanged'), ('b', 'only-embedded'),
              ('c', 'only-glance')],
+            [(r.name, r.state) for r in rows],
+        )
+
+    def test_recorded_names_only_when_glance_lacks_them(self):
+        rows = drift_mod.compare(
+            {'a': '1', 'b': '2', 'c': '3'}, {'b': '9'}, frozenset('ab'))
+        self.assertEqual(
+            [('a', 'recorded-by-nova'), ('b', 'changed'),
+             ('c', 'only-embedded')],
             [(r.name, r.state) for r in rows],
         )
 

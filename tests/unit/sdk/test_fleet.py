@@ -171,7 +171,14 @@ class TestFleetDrift(FleetTestCase):
         ]})
         (only,) = sdk.fleet_drift(self.connect())
         self.assertEqual(fleet.COMPARED, only.outcome)
-        self.assertEqual(4, len(only.drifted))  # all only-embedded
+        # Compared with the server's own image, which has no properties.
+        self.assertEqual(
+            [('hw_tpm_model', 'only-embedded'),
+             ('hw_tpm_version', 'only-embedded'),
+             ('os_distro', 'only-embedded')],
+            [(p.name, p.state) for p in only.drifted])
+        self.assertEqual([('hw_machine_type', 'recorded-by-nova')],
+                         [(p.name, p.state) for p in only.recorded])
 
     def test_next_link_elsewhere_is_not_followed(self):
         self.cloud.add_server()
@@ -217,6 +224,49 @@ class TestFleetDrift(FleetTestCase):
                           self.connect(), is_locked=True)
 
 
+class TestFleetDriftOnLibvirt(FleetTestCase):
+    """Names nova-compute recorded itself are listed, not counted."""
+
+    def setUp(self):
+        super().setUp()
+        self.ids = [self.cloud.add_libvirt_server('web-%d' % i)
+                    for i in range(3)]
+
+    def test_no_server_has_drifted(self):
+        result = list(sdk.fleet_drift(self.connect()))
+        self.assertEqual([False] * 3, [r.has_drift for r in result])
+        self.assertEqual([()] * 3, [r.drifted for r in result])
+        for server in result:
+            self.assertEqual(
+                sorted(fakes.LIBVIRT_RECORDED.items()),
+                [(p.name, p.embedded) for p in server.recorded])
+            self.assertEqual({'recorded-by-nova'},
+                             {p.state for p in server.recorded})
+
+    def test_include_recorded_counts_them(self):
+        result = list(sdk.fleet_drift(self.connect(), include_recorded=True))
+        self.assertEqual([True] * 3, [r.has_drift for r in result])
+        for server in result:
+            self.assertEqual(server.recorded, server.drifted)
+            self.assertEqual(len(fakes.LIBVIRT_RECORDED),
+                             len(server.drifted))
+
+    def test_image_with_another_value_is_changed(self):
+        self.change_image(hw_machine_type='q35')
+        result = list(sdk.fleet_drift(self.connect()))
+        for server in result:
+            self.assertEqual(
+                [('hw_machine_type', 'pc-q35-8.2', 'q35', 'changed')],
+                [(p.name, p.embedded, p.glance, p.state)
+                 for p in server.drifted])
+            self.assertNotIn('hw_machine_type',
+                             [p.name for p in server.recorded])
+
+    def test_keys_apply_to_recorded_names_too(self):
+        (first, *_) = sdk.fleet_drift(self.connect(), keys={'hw_disk_bus'})
+        self.assertEqual(['hw_disk_bus'], [p.name for p in first.recorded])
+
+
 class TestSummarize(FleetTestCase):
 
     def test_counts_values_nulls_and_projects(self):
@@ -243,6 +293,15 @@ class TestSummarize(FleetTestCase):
         # Only compute requests: one detail list, no Glance.
         self.assertEqual([], glance_requests(self.mocker))
         self.assertEqual(1, len(detail_requests(self.mocker)))
+
+    def test_names_nova_records_are_flagged(self):
+        self.cloud.add_libvirt_server()
+        summary = sdk.summarize(self.connect())
+        flagged = {c.name for c in summary.counts if c.recorded_by_nova}
+        self.assertEqual(set(fakes.LIBVIRT_RECORDED), flagged)
+        self.assertEqual(
+            set(fakes.PLAIN_PROPERTIES),
+            {c.name for c in summary.counts if not c.recorded_by_nova})
 
     def test_projects_are_distinct(self):
         for project in ('p1', 'p2', 'p2'):
