@@ -14,7 +14,8 @@
 
 pip runs with the mode's upper-constraints file.  Every wheel is kept in
 a wheelhouse in the state dir, so a second install of the same mode (or of
-``unpatched`` after ``2024.2``) downloads and builds nothing.
+``unpatched`` after ``2024.2``) downloads and builds nothing; the installs
+from the wheelhouse go through uv where it is at hand (see uv.py).
 """
 import hashlib
 import json
@@ -23,7 +24,7 @@ import shutil
 import subprocess
 import sys
 
-from devcloud_lib import paths
+from devcloud_lib import paths, uv
 from devcloud_lib.progress import StepFailed
 
 INSTALLED = ".devcloud-installed.json"
@@ -93,8 +94,8 @@ def ensure_venv(mode, layout):
         run([sys.executable, "-m", "venv", layout.venv], log)
     pip = [layout.python, "-m", "pip"]
     args = ["-c", constraints_file(mode)] + want["requirements"]
-    offline = pip + ["install", "--no-index", "--find-links",
-                     layout.wheelhouse] + args
+    offline = uv.install_command(layout.python) + [
+        "--no-index", "--find-links", layout.wheelhouse] + args
     if not _try(offline, log):
         # Some wheel is missing: fetch (or build, e.g. uwsgi) every wheel
         # into the wheelhouse once, then install from it.  PyPI answers
@@ -243,9 +244,9 @@ def _reinstall_nova(mode, layout, nova_dir, log):
     pip = [layout.python, "-m", "pip"]
     requirement = "nova==" + mode.nova
     shutil.rmtree(nova_dir)
-    offline = pip + ["install", "--quiet", "--no-index", "--find-links",
-                     layout.wheelhouse, "--force-reinstall", "--no-deps",
-                     requirement]
+    offline = uv.install_command(layout.python) + [
+        "--quiet", "--no-index", "--find-links", layout.wheelhouse,
+        "--force-reinstall", "--no-deps", requirement]
     if not _try(offline, log):
         run(pip + ["wheel", "--quiet", "--no-deps", "--wheel-dir",
                     layout.wheelhouse, requirement], log,
