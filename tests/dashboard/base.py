@@ -81,20 +81,6 @@ class DashboardTestCase(testtools.TestCase):
         self.addCleanup(conn.image.delete, '/images/%s' % image_id)
         return image_id
 
-    def create_flavor(self, extra_specs):
-        """A public flavor the size of the seed flavor, with these extra
-        specs, made by the admin; return its ID."""
-        admin = devcloud.connection('devcloud-admin')
-        flavor = admin.compute.create_flavor(
-            name=devcloud.unique_name('dash'), ram=facts.FLAVOR['ram'],
-            vcpus=facts.FLAVOR['vcpus'], disk=facts.FLAVOR['disk'],
-            is_public=True,
-        )
-        self.addCleanup(admin.compute.delete_flavor, flavor.id,
-                        ignore_missing=True)
-        admin.compute.create_flavor_extra_specs(flavor, extra_specs)
-        return flavor.id
-
     def boot(self, image=facts.IMAGE, conn=None, flavor=None):
         """Boot a server from an image (name or ID), on the seed flavor or
         ``flavor`` (name or ID); return its ID."""

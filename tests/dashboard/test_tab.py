@@ -16,7 +16,6 @@ import uuid
 
 from selenium.webdriver.common.by import By
 
-from osc_image_props.sdk import vtpm as vtpm_rules
 from tests.dashboard import base
 from tests import devcloud
 from tests.devcloud import facts
@@ -170,33 +169,34 @@ class TestImagePropertiesTab(base.DashboardTestCase):
         self.assertIn('Image properties kept by Nova', tab.text)
 
     def test_vtpm_server_shows_its_secret_security_mode(self):
-        # Nova 2026.1 and later take a mode from the flavor; before, there
-        # are none (and Nova's extra spec validation would refuse the key).
-        has_modes = vtpm_rules.has_secret_security(
-            devcloud.MODE.max_microversion)
-        specs = {'hw:tpm_version': '2.0', 'hw:tpm_model': 'tpm-crb'}
+        # Nova 2026.1 and later take a mode from the flavor (the seed's
+        # vTPM flavors); before, there are none, and the seed image asks
+        # for the vTPM.
+        has_modes = devcloud.MODE.has_tpm_secret_security
         if has_modes:
-            specs['hw:tpm_secret_security'] = 'host'
-        flavor_id = self.create_flavor(specs)
-        # The plain seed image asks for no vTPM: the flavor's is shown.
-        server_id = self.boot(facts.PLAIN_IMAGE, flavor=flavor_id)
+            server_id = self.boot(facts.PLAIN_IMAGE,
+                                  flavor='devcloud.vtpm.host')
+            source = 'flavor'
+        else:
+            server_id = self.boot(facts.IMAGE)
+            source = 'image'
         self.login('devcloud')
         self.open_tab(server_id)
         self.screenshot('08-vtpm-server')
 
         state, shown, text = self.horizon.vtpm()
         self.assertEqual('vtpm', state)
-        self.assertEqual(('2.0', 'flavor'), shown['version'][:2])
-        self.assertEqual(('tpm-crb', 'flavor'), shown['model'][:2])
-        mode, source, mode_text = shown['secret_security']
+        self.assertEqual(('2.0', source), shown['version'][:2])
+        self.assertEqual(('tpm-crb', source), shown['model'][:2])
+        mode, mode_source, mode_text = shown['secret_security']
         if has_modes:
-            self.assertEqual(('host', 'flavor'), (mode, source))
+            self.assertEqual(('host', 'flavor'), (mode, mode_source))
             self.assertIn('set by the flavor (hw:tpm_secret_security)',
                           mode_text)
             self.assertEqual('yes', shown['live_migratable'][0])
             self.assertEqual('yes', shown['restarts_after_host_reboot'][0])
         else:
-            self.assertEqual(('user', 'release'), (mode, source))
+            self.assertEqual(('user', 'release'), (mode, mode_source))
             self.assertIn('predates secret security modes', mode_text)
             self.assertEqual('no', shown['live_migratable'][0])
         # The mode is on the screen, not only in the markup.
