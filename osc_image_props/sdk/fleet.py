@@ -136,11 +136,17 @@ def _seen(raw, version):
     )
 
 
-def _servers(conn, max_servers, query):
-    """The cloud's maximum microversion and a stream of :class:`_Seen`."""
+def server_stream(conn, max_servers, query, views='Fleet views'):
+    """``(microversion, the cloud's maximum, raw server bodies)`` of the
+    one paged server list a fleet view reads.
+
+    The microversion and the maximum are learnt now, not on the first
+    next(): a cloud that is too old fails where the caller asked. Only
+    filters the compute API applies are taken (``views`` names the
+    caller in the error), and ``max_servers`` stops the list before the
+    next page is asked for.
+    """
     compute = conn.compute
-    # Checked now, not on the first next(): a cloud that is too old
-    # fails where the caller asked.
     version = microversion.server_request_microversion(compute)
     cloud_max = microversion.cloud_max_microversion(compute)
     api_query, client_filters = _sdk_internals.server_query(
@@ -148,13 +154,18 @@ def _servers(conn, max_servers, query):
     )
     if client_filters:
         raise exceptions.ImagePropertiesError(
-            'Fleet views take only filters the compute API applies; not: %s'
-            % exceptions.printable(', '.join(sorted(client_filters)))
+            '%s take only filters the compute API applies; not: %s'
+            % (views, exceptions.printable(', '.join(sorted(client_filters))))
         )
     raws = pages.server_bodies(compute, version, api_query)
     if max_servers is not None:
-        # Stops before the next page is asked for.
         raws = itertools.islice(raws, max_servers)
+    return version, cloud_max, raws
+
+
+def _servers(conn, max_servers, query):
+    """The cloud's maximum microversion and a stream of :class:`_Seen`."""
+    version, cloud_max, raws = server_stream(conn, max_servers, query)
     return cloud_max, (_seen(raw, version) for raw in raws)
 
 

@@ -23,18 +23,16 @@ the view needs, each validated. The list path makes the version discovery
 that every server list makes anyway.
 """
 
-import itertools
 import re
 
 from keystoneauth1 import discover
 from openstack import exceptions as sdk_exceptions
 from openstack import resource as _sdk_resource
 
-from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import api
 from osc_image_props.sdk import exceptions
+from osc_image_props.sdk import fleet
 from osc_image_props.sdk import microversion
-from osc_image_props.sdk import pages
 from osc_image_props.sdk import resource
 from osc_image_props.sdk import urls
 from osc_image_props.sdk import vtpm
@@ -208,21 +206,8 @@ def list_vtpm(conn, secret_security=None, live_migratable=None,
         (raised by this call, before iterating).
     :raises ImagePropertiesError: a filter the compute API cannot apply.
     """
-    compute = conn.compute
-    version = microversion.server_request_microversion(compute)
-    cloud_max = microversion.cloud_max_microversion(compute)
-    api_query, client_filters = _sdk_internals.server_query(
-        resource.Server, pages.DETAIL_PATH, query
-    )
-    if client_filters:
-        raise exceptions.ImagePropertiesError(
-            'vTPM lists take only filters the compute API applies; not: %s'
-            % exceptions.printable(', '.join(sorted(client_filters)))
-        )
-    raws = pages.server_bodies(compute, version, api_query)
-    if max_servers is not None:
-        # Stops before the next page is asked for.
-        raws = itertools.islice(raws, max_servers)
+    version, cloud_max, raws = fleet.server_stream(
+        conn, max_servers, query, views='vTPM lists')
     return _views(raws, cloud_max, version, secret_security, live_migratable)
 
 
