@@ -26,20 +26,26 @@ from osc_image_props.osc import errors
 NO_LIMIT = -1
 
 
+def add_property_option(parser, help):
+    """``--property KEY``, repeatable, into ``parsed_args.properties``."""
+    parser.add_argument(
+        '--property',
+        metavar='<key>',
+        action='append',
+        dest='properties',
+        default=[],
+        help=help,
+    )
+
+
 def add_arguments(parser, properties=True):
     """Add the filters to a command's parser.
 
     :param properties: add ``--property`` too.
     """
     if properties:
-        parser.add_argument(
-            '--property',
-            metavar='<key>',
-            action='append',
-            dest='properties',
-            default=[],
-            help='Only this property (repeat option for several)',
-        )
+        add_property_option(
+            parser, 'Only this property (repeat option for several)')
     parser.add_argument(
         '--all-projects',
         action='store_true',

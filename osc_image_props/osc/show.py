@@ -16,6 +16,7 @@ from osc_lib.command import command
 
 from osc_image_props import sdk
 from osc_image_props.osc import calls
+from osc_image_props.osc import fleet_query
 from osc_image_props.osc import output
 from osc_image_props.sdk import microversion
 
@@ -37,16 +38,10 @@ class ShowServerImageProperties(command.ShowOne):
             metavar='<server>',
             help='Server to show (name or ID)',
         )
-        parser.add_argument(
-            '--property',
-            metavar='<key>',
-            action='append',
-            dest='properties',
-            default=[],
-            help=(
-                'Show only this property (repeat option to show several); '
-                'a property the server does not have is left out'
-            ),
+        fleet_query.add_property_option(
+            parser,
+            'Show only this property (repeat option to show several); '
+            'a property the server does not have is left out',
         )
         return parser
 
