@@ -69,20 +69,25 @@ def ensure():
     with open(os.path.join(paths.BENCH_DIR, "pip.log"), "a") as log:
         plain = _create(PLAIN, log)
         plugin = _create(PLUGIN, log)
-        marker = os.path.join(plugin, "osc-image-props.sha256")
-        digest = _digest()
-        current = None
-        if os.path.exists(marker):
-            with open(marker) as src:
-                current = src.read().strip()
-        if current != digest:
-            print("bench: installing the plugin from the work tree",
-                  file=sys.stderr)
-            _pip(plugin, ["--force-reinstall", "--no-deps", paths.REPO],
-                 log)
-            with open(marker, "w") as dst:
-                dst.write(digest + "\n")
+        _install_plugin(plugin, log)
     return {"plugin": plugin, "plain": plain}
+
+
+def _install_plugin(venv, log, constraints=paths.CONSTRAINTS):
+    """The plugin from the work tree, again whenever the tree changed."""
+    marker = os.path.join(venv, "osc-image-props.sha256")
+    digest = _digest()
+    current = None
+    if os.path.exists(marker):
+        with open(marker) as src:
+            current = src.read().strip()
+    if current != digest:
+        print("bench: installing the plugin from the work tree into %s"
+              % os.path.relpath(venv, paths.REPO), file=sys.stderr)
+        _pip(venv, ["--force-reinstall", "--no-deps", paths.REPO], log,
+             constraints)
+        with open(marker, "w") as dst:
+            dst.write(digest + "\n")
 
 
 def openstack(venv):
@@ -111,15 +116,5 @@ def ensure_newest():
             subprocess.run([sys.executable, "-m", "venv", venv], check=True)
             _pip(venv, ["python-openstackclient"], log,
                  paths.NEWEST_CONSTRAINTS)
-        marker = os.path.join(venv, "osc-image-props.sha256")
-        digest = _digest()
-        current = None
-        if os.path.exists(marker):
-            with open(marker) as src:
-                current = src.read().strip()
-        if current != digest:
-            _pip(venv, ["--force-reinstall", "--no-deps", paths.REPO], log,
-                 paths.NEWEST_CONSTRAINTS)
-            with open(marker, "w") as dst:
-                dst.write(digest + "\n")
+        _install_plugin(venv, log, paths.NEWEST_CONSTRAINTS)
     return venv

@@ -74,3 +74,21 @@ class TestFlavors(testtools.TestCase):
                 {"hw:tpm_version": "2.0", "hw:tpm_model": "tpm-crb",
                  "hw:tpm_secret_security": security},
                 specs["devcloud.vtpm." + security])
+
+
+class TestSchemaSync(testtools.TestCase):
+
+    def test_once_per_cloud_for_each_service(self):
+        done = set()
+        ran = []
+        cloud = types.SimpleNamespace(
+            done=lambda marker: marker in done, mark_done=done.add,
+            run=lambda service, argv: ran.append((service, argv)))
+        from devcloud_lib.services import mariadb
+        for _ in range(2):
+            mariadb.sync_once(cloud, "glance", ["glance-manage", "db_sync"])
+            mariadb.sync_once(cloud, "placement", ["placement-manage"])
+        self.assertEqual([("glance", ["glance-manage", "db_sync"]),
+                          ("placement", ["placement-manage"])], ran)
+        # The markers the clouds made before keep counting.
+        self.assertEqual({"glance-db-mariadb", "placement-db-mariadb"}, done)

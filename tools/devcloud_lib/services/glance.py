@@ -38,13 +38,9 @@ def configure(cloud):
 
 def prepare(cloud):
     """The schema, first ``up`` only; MariaDB must be up."""
-    if cloud.done("glance-db-mariadb"):
-        return
-    cloud.run(SERVICE, [cloud.layout.bin("glance-manage"),
-                        "--config-file",
-                        cloud.layout.etc_file("glance-api.conf"),
-                        "db_sync"])
-    cloud.mark_done("glance-db-mariadb")
+    mariadb.sync_once(cloud, SERVICE, [
+        cloud.layout.bin("glance-manage"), "--config-file",
+        cloud.layout.etc_file("glance-api.conf"), "db_sync"])
 
 
 def start(cloud):

@@ -37,6 +37,16 @@ def ensure_installed(progress):
     return apt.install(progress, PACKAGE, SERVER, SERVICE)
 
 
+def sync_once(cloud, service, argv):
+    """Run a service's schema sync ``argv`` on the first ``up`` only (the
+    databases are on MariaDB, which must be up)."""
+    marker = service + "-db-mariadb"
+    if cloud.done(marker):
+        return
+    cloud.run(service, argv)
+    cloud.mark_done(marker)
+
+
 def socket_path(cloud):
     return os.path.join(cloud.layout.run, "mariadb.sock")
 

@@ -23,13 +23,9 @@ def configure(cloud):
 
 def prepare(cloud):
     """The schema, first ``up`` only; MariaDB must be up."""
-    if cloud.done("placement-db-mariadb"):
-        return
-    cloud.run(SERVICE, [cloud.layout.bin("placement-manage"),
-                        "--config-file",
-                        cloud.layout.etc_file("placement.conf"),
-                        "db", "sync"])
-    cloud.mark_done("placement-db-mariadb")
+    mariadb.sync_once(cloud, SERVICE, [
+        cloud.layout.bin("placement-manage"), "--config-file",
+        cloud.layout.etc_file("placement.conf"), "db", "sync"])
 
 
 def start(cloud):
