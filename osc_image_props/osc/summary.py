@@ -22,7 +22,6 @@ from osc_image_props.osc import output
 
 COLUMNS = ('Property', 'Value', 'Servers')
 PROJECTS_COLUMN = 'Projects'
-RECORDED_COLUMN = 'Recorded By Nova'
 
 
 class SummarizeServerImageProperties(command.Lister):
@@ -31,13 +30,9 @@ class SummarizeServerImageProperties(command.Lister):
     Reads the image properties Nova keeps for each server (compute API
     microversion 2.98) from one paged server list, and shows how many
     servers have each value, sorted by property and value (a null value
-    last). With --all-projects, also in how many projects. "Recorded By
-    Nova" is True for the properties that nova-compute records in a server
-    itself when its image has none (the libvirt driver does so for the
-    machine type and the default buses and models): their values may be
-    what the compute host chose rather than what the image said. Servers
-    booted from a volume and servers in a cell the compute API cannot reach
-    are counted in one line each on stderr.
+    last). With --all-projects, also in how many projects. Servers booted
+    from a volume and servers in a cell the compute API cannot reach are
+    counted in one line each on stderr.
     """
 
     def get_parser(self, prog_name):
@@ -76,7 +71,6 @@ class SummarizeServerImageProperties(command.Lister):
             )
         with_projects = parsed_args.all_projects
         columns = COLUMNS + ((PROJECTS_COLUMN,) if with_projects else ())
-        columns += (RECORDED_COLUMN,)
         rows = []
         for count in summary.counts:
             row = (
@@ -84,6 +78,5 @@ class SummarizeServerImageProperties(command.Lister):
                 output.SafeText(count.value),
                 count.servers,
             )
-            row += (count.projects,) if with_projects else ()
-            rows.append(row + (count.recorded_by_nova,))
+            rows.append(row + ((count.projects,) if with_projects else ()))
         return columns, rows

@@ -222,13 +222,13 @@ class TestSummary(test_fleet.FleetTestCase):
         status, out, err = self.run_cli(*SUMMARY, '-f', 'csv')
         self.assertEqual(0, status, err)
         self.assertEqual(
-            '"Property","Value","Servers","Recorded By Nova"\n'
-            '"hw_machine_type","pc",1,True\n'
-            '"hw_machine_type","q35",2,True\n'
-            '"hw_tpm_model","tpm-crb",2,False\n'
-            '"hw_tpm_version","2.0",2,False\n'
-            '"hw_tpm_version","",1,False\n'
-            '"os_distro","ubuntu",2,False\n',
+            '"Property","Value","Servers"\n'
+            '"hw_machine_type","pc",1\n'
+            '"hw_machine_type","q35",2\n'
+            '"hw_tpm_model","tpm-crb",2\n'
+            '"hw_tpm_version","2.0",2\n'
+            '"hw_tpm_version","",1\n'
+            '"os_distro","ubuntu",2\n',
             out)
         self.assertEqual([], test_fleet.glance_requests(self.mocker))
 
@@ -240,9 +240,9 @@ class TestSummary(test_fleet.FleetTestCase):
         self.assertEqual(0, status, err)
         self.assertEqual(
             [{'Property': 'hw_machine_type', 'Value': 'pc', 'Servers': 1,
-              'Projects': 1, 'Recorded By Nova': True},
+              'Projects': 1},
              {'Property': 'hw_machine_type', 'Value': 'q35', 'Servers': 2,
-              'Projects': 2, 'Recorded By Nova': True}],
+              'Projects': 2}],
             json.loads(out))
         ((_, query),) = test_fleet.detail_requests(self.mocker)
         self.assertEqual({'all_tenants': ['True']}, query)
