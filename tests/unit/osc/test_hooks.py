@@ -159,7 +159,9 @@ class TestServerList(HookTestCase):
             '--os-compute-api-version', '2.90', 'server', 'list',
             '--image-properties',
         )
-        self.assertOneLineError(status, out, err, '2.90', '2.98')
+        self.assertOneLineError(status, out, err, '2.90', '2.98',
+                                'requested explicitly')
+        self.assertEqual([], fakes.compute_requests(self.mocker))
 
     def test_missing_field_fails_before_printing(self):
         del self.cloud.servers[self.other]['image']['properties']

@@ -196,6 +196,15 @@ class TestUnreadableBodies(base.TestCase):
                       str(error))
         self.assertTrue(str(error).isascii(), repr(str(error)))
 
+    def test_long_server_id_is_cut_in_messages(self):
+        server_id = self.cloud.add_partial_server(server_id='x' * 10000)
+        self.cloud.servers[server_id]['status'] = 'ERROR'
+        error = self.assertRaises(
+            sdk.ImagePropertiesProtocolError,
+            list, sdk.list_image_properties(self.connect()))
+        self.assertIn(' %s... ' % ('x' * 200), str(error))
+        self.assertNotIn('x' * 201, str(error))
+
 
 class TestOwnBugsAreNotCloudErrors(base.TestCase):
 

@@ -12,6 +12,8 @@
 
 """Glance's batched image list answers only for the images asked for."""
 
+import re
+
 from osc_image_props import sdk
 from osc_image_props.sdk import fleet
 from osc_image_props.sdk import images
@@ -52,3 +54,22 @@ class TestOnlyTheImagesAskedFor(test_fleet.FleetTestCase):
             ['/v2/images?id=in:%s&limit=2' % fakes.IMAGE_ID,
              '/v2/images/%s' % ODD],
             test_fleet.glance_requests(self.mocker))
+
+    def test_next_link_to_another_host_is_not_followed(self):
+        self.cloud.add_server()
+        other = self.cloud.add_server(
+            'legacy', properties={'hw_machine_type': 'pc'},
+            image_id=test_fleet.OTHER)
+        # A page with one of the two images asked for, linking elsewhere.
+        self.mocker.get(fleet_cloud.IMAGE_LIST, json={
+            'images': [self.cloud.images[fakes.IMAGE_ID]],
+            'next': 'http://evil.test/v2/images?marker=%s' % fakes.IMAGE_ID,
+        })
+        evil = self.mocker.get(re.compile(r'^http://evil\.test/'),
+                               json={'images': []})
+        results = {r.server_id: r for r in sdk.fleet_drift(self.connect())}
+        self.assertEqual([], evil.request_history)
+        # The other image is then asked for alone.
+        self.assertEqual(fleet.COMPARED, results[other].outcome)
+        self.assertIn('/v2/images/%s' % test_fleet.OTHER,
+                      test_fleet.glance_requests(self.mocker))
