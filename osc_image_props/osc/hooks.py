@@ -18,7 +18,14 @@ the option absent a hook does nothing at all; with it, the hook lets the
 command's own server requests negotiate microversion 2.98 or later, captures
 the server bodies they return (see :mod:`capture`) and adds one column or
 field.
+
+Should OSC itself ever define one of these options on the command, the hook
+steps aside for that command (with a warning, once per process) and the
+command works as it would without the plugin.
 """
+
+import argparse
+import logging
 
 from cliff import hooks
 from osc_lib import exceptions as osc_exceptions
@@ -32,14 +39,34 @@ from osc_image_props.osc import output
 LIST_COLUMN = 'Image Properties'
 SHOW_FIELD = 'image_properties'
 
+LOG = logging.getLogger(__name__)
+# The commands whose own options this process has warned about.
+_WARNED = set()
+
 
 class _ImagePropertiesHook(hooks.CommandHook):
     _help = None
+    #: The options the hook adds to the command.
+    _options = (options.PROPERTIES,)
 
     def __init__(self, command):
         super().__init__(command)
         self._capture = None
         self._columns = {}
+        # True when the command defines one of our options itself.
+        self._aside = False
+        # cliff asks the hooks for their options before the command adds
+        # its own, so a stock option of the same name would make the
+        # command's own add_argument() fail. Ours are added after the
+        # command's instead, where a clash can be seen and avoided.
+        get_parser = command.get_parser
+
+        def get_parser_then_add_options(prog_name):
+            parser = get_parser(prog_name)
+            self._add_options(parser)
+            return parser
+
+        command.get_parser = get_parser_then_add_options
         # cliff runs after-hooks only when the command succeeds, and an
         # interactive ``openstack`` runs several commands in one process:
         # undo the capture when run() ends, however it ends.
@@ -64,25 +91,59 @@ class _ImagePropertiesHook(hooks.CommandHook):
             self._capture.stop()
 
     def get_parser(self, parser):
+        # Called before the command's own options: see __init__.
+        return parser
+
+    def _add_options(self, parser):
+        clash = options.taken(parser, self._options)
+        if not clash:
+            try:
+                self._add_arguments(parser)
+                return
+            except argparse.ArgumentError as error:
+                # A parser that refuses our option in a way not foreseen.
+                clash = [error.argument_name or ' '.join(self._options)]
+        self._step_aside(clash)
+
+    def _step_aside(self, clash):
+        self._aside = True
+        name = self.cmd.cmd_name or type(self.cmd).__name__
+        if name in _WARNED:
+            return
+        _WARNED.add(name)
+        LOG.warning(
+            "'openstack %s' has a %s option of its own: osc-image-props "
+            "leaves the command as it is ('openstack server image "
+            "properties show' still shows a server's image properties).",
+            name, ' and '.join(clash),
+        )
+
+    def _add_arguments(self, parser):
         parser.add_argument(
-            '--image-properties',
+            options.PROPERTIES,
             metavar='<key>[,<key>...]',
             nargs='?',
             const='',
             default=None,
             help=self._help,
         )
-        return parser
 
     def get_epilog(self):
         return ''
 
     def _active(self, parsed_args):
+        return not self._aside and self._asked(parsed_args)
+
+    def _asked(self, parsed_args):
         return parsed_args.image_properties is not None
+
+    def _refuse(self, parsed_args):
+        """Refuse a bad combination of options before any request."""
 
     def before(self, parsed_args):
         if not self._active(parsed_args):
             return parsed_args
+        self._refuse(parsed_args)
         self._wanted = options.wanted_keys(parsed_args.image_properties or '')
         compute = self.cmd.app.client_manager.sdk_connection.compute
         with errors.command_errors():
@@ -134,6 +195,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
 
 
 class ServerListHook(_ImagePropertiesHook):
+    _options = (options.PROPERTIES, options.MATCH)
     _help = (
         "Add an 'Image Properties' column: the image properties Nova keeps "
         'for each server (compute API microversion 2.98 or later), limited '
@@ -141,10 +203,10 @@ class ServerListHook(_ImagePropertiesHook):
         'Makes the same requests as without it.'
     )
 
-    def get_parser(self, parser):
-        parser = super().get_parser(parser)
+    def _add_arguments(self, parser):
+        super()._add_arguments(parser)
         parser.add_argument(
-            '--image-property',
+            options.MATCH,
             metavar='<key>[=<value>]',
             action='append',
             default=[],
@@ -159,19 +221,15 @@ class ServerListHook(_ImagePropertiesHook):
                 '2.98 or later); it makes the same requests as without it.'
             ),
         )
-        return parser
 
-    def _active(self, parsed_args):
-        return super()._active(parsed_args) or bool(
+    def _asked(self, parsed_args):
+        return super()._asked(parsed_args) or bool(
             parsed_args.image_property_match
         )
 
-    def before(self, parsed_args):
-        # Refuse a malformed condition before any request is made.
-        self._match = options.parse_match(
-            getattr(parsed_args, 'image_property_match', [])
-        )
-        return super().before(parsed_args)
+    def _refuse(self, parsed_args):
+        # A malformed condition.
+        self._match = options.parse_match(parsed_args.image_property_match)
 
     def _add_properties(self, column_names, rows, parsed_args):
         try:
@@ -230,14 +288,11 @@ class ServerShowHook(_ImagePropertiesHook):
         'requests as without it.'
     )
 
-    def before(self, parsed_args):
-        if parsed_args.image_properties is not None and getattr(
-            parsed_args, 'diagnostics', False
-        ):
+    def _refuse(self, parsed_args):
+        if getattr(parsed_args, 'diagnostics', False):
             raise osc_exceptions.CommandError(
                 '--image-properties cannot be combined with --diagnostics.'
             )
-        return super().before(parsed_args)
 
     def _add_properties(self, column_names, values, parsed_args):
         fields = dict(zip(column_names, values))

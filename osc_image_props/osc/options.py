@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Parsing of the key lists and conditions users give on the command line.
+"""The plugin's options on OSC's commands, and what users give them.
 
 Property names may contain ``,`` and ``=``: a backslash before the separator
 (``\\,`` in a key list, ``\\=`` in a condition's name) makes it part of the
@@ -20,6 +20,21 @@ name, and ``\\\\`` is one backslash. Any other backslash is kept as it is.
 from osc_lib import exceptions as osc_exceptions
 
 from osc_image_props.osc import errors
+
+#: ``server list`` and ``server show``: the column or field.
+PROPERTIES = '--image-properties'
+#: ``server list``: the client-side filter.
+MATCH = '--image-property'
+
+
+def taken(parser, names):
+    """The option strings of ``names`` that ``parser`` already has.
+
+    argparse keeps no public list of a parser's options; every parser and
+    argument group shares ``_option_string_actions``.
+    """
+    known = getattr(parser, '_option_string_actions', {})
+    return [name for name in names if name in known]
 
 
 def _split(text, separator, maxsplit=-1):

@@ -16,8 +16,6 @@ All of them are :class:`openstack.exceptions.SDKException`, so scripts that
 already handle SDK errors keep working.
 """
 
-import unicodedata
-
 from openstack import exceptions as sdk_exceptions
 
 REQUIRED_MICROVERSION = '2.98'
@@ -26,15 +24,18 @@ REQUIRED_MICROVERSION = '2.98'
 def printable(text, limit=200):
     """Untrusted text for a message: escaped, one line, at most ``limit``.
 
-    Control, C1, bidi and other invisible characters become ``\\x..`` or
-    ``\\u....`` escapes, so a cloud cannot paint or rewrite the terminal
-    that shows our error.
+    Every character :meth:`str.isprintable` rejects becomes a ``\\x..``,
+    ``\\u....`` or ``\\U........`` escape: controls (C0, C1), format
+    characters (bidi overrides and isolates, zero-width characters),
+    separators but the ASCII space, surrogates, private-use and unassigned
+    code points. So a cloud cannot paint or rewrite the terminal that
+    shows our error.
     """
     text = str(text)
     cut = len(text) > limit
     out = []
     for char in text[:limit]:
-        if char.isprintable() and unicodedata.category(char) != 'Cf':
+        if char.isprintable():
             out.append(char)
         else:
             out.append(char.encode('unicode_escape').decode('ascii'))

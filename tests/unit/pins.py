@@ -24,3 +24,14 @@ def as_2024_2_pins(test):
     test.useFixture(fixtures.MonkeyPatch(
         'osc_image_props.sdk._sdk_internals.stock_server_max_microversion',
         lambda: '2.96'))
+
+
+def stock_server_below_2_98(test):
+    """openstacksdk's own Server speaks compute up to 2.96, as in 4.0.
+
+    Its ``_max_microversion`` is what OSC's ``server list`` and ``server
+    show`` negotiate with; openstacksdk 4.5 and later already speak 2.100,
+    so only this makes the plugin raise it to 2.98 under every pin set.
+    """
+    test.useFixture(fixtures.MonkeyPatch(
+        'openstack.compute.v2.server.Server._max_microversion', '2.96'))

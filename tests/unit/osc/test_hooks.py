@@ -17,6 +17,7 @@ import io
 import json
 
 import fixtures
+from openstackclient import shell as osc_shell
 import yaml
 
 from tests.unit import base
@@ -158,7 +159,9 @@ class TestServerList(HookTestCase):
             '--os-compute-api-version', '2.90', 'server', 'list',
             '--image-properties',
         )
-        self.assertOneLineError(status, out, err, '2.90', '2.98')
+        self.assertOneLineError(status, out, err, '2.90', '2.98',
+                                'requested explicitly')
+        self.assertEqual([], fakes.compute_requests(self.mocker))
 
     def test_missing_field_fails_before_printing(self):
         del self.cloud.servers[self.other]['image']['properties']
@@ -283,3 +286,118 @@ class TestServerListFilter(HookTestCase):
             'server', 'list', '--image-property', '=pc')
         self.assertOneLineError(status, out, err, 'property name')
         self.assertEqual([], fakes.compute_requests(self.mocker))
+
+
+def _with_own_option(command_class, *option_strings):
+    """A stand-in for a future OSC whose command defines our options."""
+    real_get_parser = command_class.get_parser
+    real_take_action = command_class.take_action
+    seen = []
+
+    def get_parser(self, prog_name):
+        parser = real_get_parser(self, prog_name)
+        for option in option_strings:
+            parser.add_argument(option, action='store_true',
+                                dest='stock' + option.replace('-', '_'))
+        return parser
+
+    def take_action(self, parsed_args):
+        seen.append({o: getattr(parsed_args, 'stock' + o.replace('-', '_'))
+                     for o in option_strings})
+        return real_take_action(self, parsed_args)
+
+    return seen, (
+        fixtures.MonkeyPatch(
+            '%s.%s.get_parser' % (command_class.__module__,
+                                  command_class.__name__), get_parser),
+        fixtures.MonkeyPatch(
+            '%s.%s.take_action' % (command_class.__module__,
+                                   command_class.__name__), take_action),
+    )
+
+
+class TestOptionClash(HookTestCase):
+    """OSC defines one of the plugin's options: the plugin steps aside."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MonkeyPatch(
+            'osc_image_props.osc.hooks._WARNED', set()))
+
+    def stand_in(self, command_class, *option_strings):
+        seen, patches = _with_own_option(command_class, *option_strings)
+        for patch in patches:
+            self.useFixture(patch)
+        return seen
+
+    def assertWarnedOnce(self, errs, *fragments):
+        warned = [line for err in errs for line in err.splitlines()
+                  if 'osc-image-props' in line]
+        self.assertEqual(1, len(warned), errs)
+        for fragment in fragments:
+            self.assertIn(fragment, warned[0])
+        self.assertTrue(warned[0].isprintable(), warned[0])
+
+    def test_show_with_its_own_image_properties(self):
+        from openstackclient.compute.v2 import server as osc_server
+        args = ('server', 'show', self.web, '-f', 'json')
+        (_, stock_out, _), stock = self.run_without_plugin(*args)
+        seen = self.stand_in(osc_server.ShowServer, '--image-properties')
+        errs = []
+        for _ in range(2):
+            status, out, err = self.run_cli(*args, '--image-properties')
+            self.assertEqual(0, status, err)
+            errs.append(err)
+            self.assertEqual(json.loads(stock_out), json.loads(out))
+            self.assertEqual(stock, self.all_requests())
+            self.mocker.reset_mock()
+        # The command's own option got the value, twice.
+        self.assertEqual([{'--image-properties': True}] * 2, seen)
+        self.assertWarnedOnce(errs, "'openstack server show'",
+                              '--image-properties')
+
+    def test_list_with_its_own_image_property(self):
+        from openstackclient.compute.v2 import server as osc_server
+        args = ('server', 'list', '-f', 'json')
+        (_, stock_out, _), stock = self.run_without_plugin(*args)
+        seen = self.stand_in(osc_server.ListServer, '--image-property')
+        status, out, err = self.run_cli(*args, '--image-property')
+        self.assertEqual(0, status, err)
+        self.assertEqual(json.loads(stock_out), json.loads(out))
+        self.assertEqual(stock, self.all_requests())
+        self.assertEqual([{'--image-property': True}], seen)
+        self.assertWarnedOnce([err], "'openstack server list'",
+                              '--image-property')
+        # Neither option of the plugin is left on the command: argparse
+        # refuses the other one, as without the plugin.
+        stderr = self.useFixture(fixtures.MonkeyPatch(
+            'sys.stderr', io.StringIO())).new_value
+        error = self.assertRaises(
+            SystemExit, osc_shell.OpenStackShell().run,
+            list(fakes.AUTH_ARGS) + list(args) + ['--image-properties'])
+        self.assertEqual(2, error.code)
+        self.assertIn('unrecognized arguments: --image-properties',
+                      stderr.getvalue())
+
+    def test_list_with_both(self):
+        from openstackclient.compute.v2 import server as osc_server
+        seen = self.stand_in(osc_server.ListServer, '--image-properties',
+                             '--image-property')
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-properties', '-f', 'json')
+        self.assertEqual(0, status, err)
+        self.assertNotIn('Image Properties', json.loads(out)[0])
+        self.assertEqual(
+            [{'--image-properties': True, '--image-property': False}], seen)
+        self.assertWarnedOnce(
+            [err], '--image-properties and --image-property')
+
+    def test_other_commands_keep_the_plugin(self):
+        from openstackclient.compute.v2 import server as osc_server
+        self.stand_in(osc_server.ListServer, '--image-property')
+        status, out, err = self.run_cli(
+            'server', 'show', self.web, '--image-properties', '-f', 'json')
+        self.assertEqual(0, status, err)
+        self.assertEqual(fakes.PROPERTIES,
+                         json.loads(out)['image_properties'])
+        self.assertNotIn('osc-image-props', err)

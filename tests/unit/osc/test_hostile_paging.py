@@ -12,10 +12,11 @@
 
 """Every command that pages, against clouds whose next links are hostile.
 
-Three clouds: a next link to the page itself, one back to the page seen
+Four clouds: a next link to the page itself, one back to the page seen
 two pages before, one to another host (which must never see a request,
-let alone the token). Each command stops with one line and exit 1 after
-a bounded number of pages.
+let alone the token), and new links every time to the same page of
+servers. Each command stops with one line and exit 1 after a bounded
+number of pages.
 """
 
 import re
@@ -96,6 +97,11 @@ class HostilePagesCase(base.TestCase):
             return self.marker_href(number)
         return '%s/servers/detail' % fakes.COMPUTE_URL
 
+    def new_link_same_servers(self, number, request):
+        # No marker, so the same first server; a new URL every time.
+        return '%s/servers/detail?page=%d' % (
+            fakes.COMPUTE_URL, len(self.detail_requests()))
+
     def other_host(self, number, request):
         return 'http://evil.test/v2.1/servers/detail?marker=%s' % (
             self.ids[number])
@@ -123,6 +129,12 @@ class TestEveryPagingCommand(HostilePagesCase):
                 self.two_pages_back):
             self.assertStoppedPaging(argv, status, out, err, 'already sent')
             self.assertEqual(3, len(self.detail_requests()), argv)
+
+    def test_new_next_links_to_the_same_servers(self):
+        for argv, (status, out, err) in self._each_command(
+                self.new_link_same_servers):
+            self.assertStoppedPaging(argv, status, out, err, 'already sent')
+            self.assertEqual(2, len(self.detail_requests()), argv)
 
     def test_next_link_to_another_host(self):
         for argv, (status, out, err) in self._each_command(self.other_host):

@@ -24,7 +24,10 @@ import json
 import fixtures
 from keystoneauth1 import discover
 from openstack.compute.v2 import server as sdk_server
+import testtools
 
+from osc_image_props.osc import server_microversion
+from tests.unit import pins
 from tests.unit.osc import test_hooks
 
 
@@ -150,3 +153,84 @@ class TestCloud2104(_NeverLower):
 
     def test_show(self):
         self.check_show()
+
+
+class TestStockSdkBelow298(_NeverLower):
+    """openstacksdk 4.0's Server (2.96), under every pin set: the option
+    raises OSC's own server requests to 2.98, and only those."""
+    max_version = '2.100'
+
+    def setUp(self):
+        super().setUp()
+        pins.stock_server_below_2_98(self)
+
+    def test_list(self):
+        stock = self.check_list()
+        self.assertEqual(
+            {'compute 2.96'},
+            {h for m, u, h in stock if _server_request(u)})
+        self.assertEqual({'compute 2.98'}, self.server_microversions())
+
+    def test_show(self):
+        self.check_show()
+        self.assertEqual({'compute 2.98'}, self.server_microversions())
+
+
+class _Sdk40Server:
+    """A stand-in for openstacksdk 4.0's Server class."""
+    _max_microversion = '2.96'
+
+
+class TestRaisedServerMicroversion(testtools.TestCase):
+    """The class attribute itself, on stand-in Server classes."""
+
+    def raised(self, server_class):
+        raised = server_microversion.RaisedServerMicroversion(server_class)
+        self.addCleanup(raised.stop)
+        return raised.start()
+
+    def test_lower_maximum_is_raised_then_restored(self):
+        class Server(_Sdk40Server):
+            pass
+        Server._max_microversion = '2.96'
+        raised = self.raised(Server)
+        self.assertEqual('2.98', Server._max_microversion)
+        raised.stop()
+        self.assertEqual('2.96', vars(Server)['_max_microversion'])
+        raised.stop()
+        self.assertEqual('2.96', vars(Server)['_max_microversion'])
+
+    def test_inherited_maximum_is_raised_and_left_inherited(self):
+        class Server(_Sdk40Server):
+            pass
+        raised = self.raised(Server)
+        self.assertEqual('2.98', vars(Server)['_max_microversion'])
+        self.assertEqual('2.96', _Sdk40Server._max_microversion)
+        raised.stop()
+        self.assertNotIn('_max_microversion', vars(Server))
+        self.assertEqual('2.96', Server._max_microversion)
+
+    def test_no_maximum_gets_2_98(self):
+        class Server:
+            pass
+        raised = self.raised(Server)
+        self.assertEqual('2.98', Server._max_microversion)
+        raised.stop()
+        self.assertFalse(hasattr(Server, '_max_microversion'))
+
+    def test_higher_maximum_is_never_lowered(self):
+        for version in ('2.98', '2.100', '2.104'):
+            class Server:
+                _max_microversion = version
+            raised = self.raised(Server)
+            self.assertEqual(version, Server._max_microversion)
+            raised.stop()
+            self.assertEqual(version, Server._max_microversion)
+
+    def test_at_least(self):
+        at_least = server_microversion.at_least
+        self.assertEqual('2.98', at_least(None))
+        self.assertEqual('2.98', at_least('2.96'))
+        self.assertEqual('2.98', at_least('2.9'))
+        self.assertEqual('2.100', at_least('2.100'))
+        self.assertEqual('2.98', at_least('2.98'))

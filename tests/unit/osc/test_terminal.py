@@ -48,6 +48,7 @@ class TestTerminal(base.TestCase):
     def run_tty(self, *argv):
         status, out, err = self.run_cli(*argv, stdout=streams.Terminal())
         self.assertEqual(0, status, err)
+        self.assertTrue(out.strip(), (argv, 'no output'))
         _printable(self, out)
         return out
 

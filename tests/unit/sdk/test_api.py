@@ -249,6 +249,16 @@ class TestMicroversionRules(base.TestCase):
 
 class TestListImageProperties(base.TestCase):
 
+    def test_explicit_lower_version_is_refused(self):
+        self.cloud.add_server()
+        conn = self.connect(compute_api_version='2.95')
+        for call in (sdk.list_image_properties, sdk.fleet_drift):
+            exc = self.assertRaises(
+                sdk.ImagePropertiesVersionConflict,
+                lambda call=call: list(call(conn)))
+            self.assertEqual('2.95', exc.requested_version)
+        self.assertEqual([], fakes.compute_requests(self.mocker))
+
     def test_pages_through_detail_list(self):
         ids = [self.cloud.add_server(name='s%d' % i) for i in range(5)]
         volume = self.cloud.add_server(name='vol', volume_backed=True)

@@ -13,6 +13,8 @@
 """A broken or hostile cloud: only SDK exceptions, no stray requests."""
 
 import re
+import sys
+import unicodedata
 
 import fixtures
 from openstack import exceptions as sdk_exceptions
@@ -178,6 +180,30 @@ class TestUnreadableBodies(base.TestCase):
             sdk.ImagePropertiesProtocolError,
             list, sdk.list_image_properties(self.connect()))
         self.assertTrue(str(error).isprintable(), repr(str(error)))
+
+    def test_every_format_character_is_escaped_in_messages(self):
+        # Bidi overrides and isolates, zero-width and tag characters: Cf,
+        # every one of which str.isprintable() refuses.
+        cf = ''.join(chr(c) for c in range(sys.maxunicode + 1)
+                     if unicodedata.category(chr(c)) == 'Cf')
+        self.assertIn('\u202e', cf)
+        server_id = self.cloud.add_partial_server(server_id='x' + cf)
+        self.cloud.servers[server_id]['status'] = 'ERROR'
+        error = self.assertRaises(
+            sdk.ImagePropertiesProtocolError,
+            list, sdk.list_image_properties(self.connect()))
+        self.assertIn('x' + cf.encode('unicode_escape').decode('ascii'),
+                      str(error))
+        self.assertTrue(str(error).isascii(), repr(str(error)))
+
+    def test_long_server_id_is_cut_in_messages(self):
+        server_id = self.cloud.add_partial_server(server_id='x' * 10000)
+        self.cloud.servers[server_id]['status'] = 'ERROR'
+        error = self.assertRaises(
+            sdk.ImagePropertiesProtocolError,
+            list, sdk.list_image_properties(self.connect()))
+        self.assertIn(' %s... ' % ('x' * 200), str(error))
+        self.assertNotIn('x' * 201, str(error))
 
 
 class TestOwnBugsAreNotCloudErrors(base.TestCase):

@@ -130,6 +130,15 @@ class Rules(base.TestCase):
         self.assertEqual(('flavor', 'flavor'),
                          (view.version_source, view.model_source))
 
+    def test_crb_needs_tpm_2_0(self):
+        view = self.view(properties={'hw_tpm_version': '1.2',
+                                     'hw_tpm_model': 'tpm-crb'})
+        self.assertEqual(('1.2', 'tpm-crb'), (view.version, view.model))
+        self.assertIn('tpm-crb needs TPM version 2.0', ' '.join(view.warnings))
+        view = self.view(properties={'hw_tpm_version': '1.2'})
+        self.assertEqual(('1.2', 'tpm-tis'), (view.version, view.model))
+        self.assertEqual((), view.warnings)
+
     def test_conflict_warned(self):
         view = self.view(specs={'hw:tpm_model': 'tpm-crb'},
                          properties={'hw_tpm_version': '2.0',
