@@ -40,6 +40,8 @@ from cliff.formatters import commaseparated
 from cliff.formatters import shell
 from osc_lib import exceptions as osc_exceptions
 
+from osc_image_props import escaping
+
 _SHELL_NAME_UNSAFE = re.compile(r'[^A-Za-z0-9_]')
 _BARE_KEY = re.compile(r'[A-Za-z0-9_.:-]+')
 _SURROGATE = re.compile('[\ud800-\udfff]')
@@ -49,43 +51,9 @@ _SURROGATE = re.compile('[\ud800-\udfff]')
 UNKNOWN = 'unknown'
 
 
-def _escape(ch):
-    return ascii(ch)[1:-1]
-
-
-def escape_unprintable(text):
-    """Return ``text`` with every non-printable character escaped.
-
-    Non-printable is Python's definition: control (C0, DEL, C1), format
-    (bidi overrides and isolates, zero-width characters), separators other
-    than the ASCII space, surrogates, private-use and unassigned code points.
-    They become ``\\xNN``, ``\\uNNNN`` or ``\\UNNNNNNNN``.
-    """
-    text = str(text)
-    if text.isprintable():
-        return text
-    return ''.join(ch if ch.isprintable() else _escape(ch) for ch in text)
-
-
-def terminal_text(text):
-    """A name or value for people: unambiguous and free of controls.
-
-    As :func:`escape_unprintable`, and a backslash is doubled, so a value
-    holding a real ESC shows as ``\\x1b`` and one holding the four characters
-    backslash, x, 1, b shows as ``\\\\x1b``.
-    """
-    text = str(text)
-    if text.isprintable() and '\\' not in text:
-        return text
-    return ''.join(
-        '\\\\' if ch == '\\' else ch if ch.isprintable() else _escape(ch)
-        for ch in text
-    )
-
-
 def quoted(text):
     """``text`` in single quotes, with quotes and backslashes escaped."""
-    return "'%s'" % terminal_text(text).replace("'", "\\'")
+    return "'%s'" % escaping.terminal_text(text).replace("'", "\\'")
 
 
 def format_properties(properties):
@@ -110,7 +78,9 @@ def _table_text(text):
     text = str(text)
     if text.replace('\n', '').isprintable():
         return text
-    return '\n'.join(escape_unprintable(line) for line in text.split('\n'))
+    return '\n'.join(
+        escaping.escape_unprintable(line) for line in text.split('\n')
+    )
 
 
 class _SafeColumn(columns.FormattableColumn):
@@ -127,7 +97,7 @@ class SafeText(_SafeColumn):
     def human_readable(self):
         if self._value is None:
             return ''
-        return terminal_text(self._value)
+        return escaping.terminal_text(self._value)
 
     def machine_readable(self):
         return self._value
@@ -156,7 +126,9 @@ class SafeListColumn(_SafeColumn):
     list for tools."""
 
     def human_readable(self):
-        return '\n'.join(terminal_text(item) for item in self._value)
+        return '\n'.join(
+            escaping.terminal_text(item) for item in self._value
+        )
 
     def machine_readable(self):
         return list(self._value)
@@ -219,7 +191,7 @@ class SafeShellFormatter(shell.ShellFormatter):
                     % (
                         quoted(seen[variable]),
                         quoted(column),
-                        terminal_text(parsed_args.prefix),
+                        escaping.terminal_text(parsed_args.prefix),
                         variable,
                     )
                 )
@@ -289,7 +261,8 @@ def write_exact(stream, text):
     except UnicodeEncodeError:
         raise osc_exceptions.CommandError(
             'The output encoding (%s) cannot carry these values exactly: '
-            'use a UTF-8 locale, or -f json.' % terminal_text(encoding)
+            'use a UTF-8 locale, or -f json.'
+            % escaping.terminal_text(encoding)
         ) from None
 
 
@@ -307,7 +280,7 @@ def _terminal_cell(cell):
     if isinstance(cell, columns.FormattableColumn):
         cell = cell.machine_readable()
     if isinstance(cell, str):
-        return terminal_text(cell)
+        return escaping.terminal_text(cell)
     if isinstance(cell, (dict, list, tuple)):
         return repr(cell)  # repr escapes every non-printable character
     return cell
@@ -329,7 +302,7 @@ class DestinationFormatter:
         names = (
             column_names
             if self._name == 'shell'
-            else [terminal_text(c) for c in column_names]
+            else [escaping.terminal_text(c) for c in column_names]
         )
         if self._name == 'table':
             convert = _human_table_cell

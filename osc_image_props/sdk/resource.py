@@ -24,6 +24,7 @@ from openstack.compute.v2 import server as _server
 from openstack import format as _format
 from openstack import resource
 
+from osc_image_props import escaping
 from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import microversion
@@ -148,7 +149,7 @@ def properties_from_body(server_id, server, microversion=None):
     :raises ImagePropertiesUnreachable: the body is the partial record of a
         server in a cell Nova cannot reach.
     """
-    shown = exceptions.printable(server_id)
+    shown = escaping.printable(server_id)
     if is_partial_record(server):
         raise exceptions.ImagePropertiesUnreachable(server_id)
     image = server.get('image', ABSENT)
