@@ -41,6 +41,7 @@ from cliff.formatters import shell
 from osc_lib import exceptions as osc_exceptions
 
 from osc_image_props import escaping
+from osc_image_props.osc import _cli_internals
 
 _SHELL_NAME_UNSAFE = re.compile(r'[^A-Za-z0-9_]')
 _BARE_KEY = re.compile(r'[A-Za-z0-9_.:-]+')
@@ -176,7 +177,7 @@ class SafeShellFormatter(shell.ShellFormatter):
     """
 
     def emit_one(self, column_names, data, stdout, parsed_args):
-        wanted = parsed_args.variables
+        wanted, prefix = _cli_internals.shell_options(parsed_args)
         seen = {}
         lines = []
         for column, value in zip(column_names, data):
@@ -191,7 +192,7 @@ class SafeShellFormatter(shell.ShellFormatter):
                     % (
                         quoted(seen[variable]),
                         quoted(column),
-                        escaping.terminal_text(parsed_args.prefix),
+                        escaping.terminal_text(prefix),
                         variable,
                     )
                 )
@@ -206,8 +207,7 @@ class SafeShellFormatter(shell.ShellFormatter):
                     '-f json.' % quoted(column)
                 )
             lines.append(
-                '%s%s=%s\n'
-                % (parsed_args.prefix, variable, shlex.quote(value))
+                '%s%s=%s\n' % (prefix, variable, shlex.quote(value))
             )
         stdout.write(''.join(lines))
 
@@ -342,7 +342,9 @@ def use_safe_formatter(command, parsed_args):
     cliff picks ``command.formatter`` before running the command and uses it
     after, so a command (or an after-hook) may replace it in between.
     """
-    name = parsed_args.formatter
+    name = _cli_internals.formatter_name(parsed_args)
     inner = _SAFE_FORMATTERS.get(name)
-    inner = inner() if inner is not None else command.formatter
-    command.formatter = DestinationFormatter(name, inner)
+    inner = (
+        inner() if inner is not None else _cli_internals.formatter(command)
+    )
+    _cli_internals.set_formatter(command, DestinationFormatter(name, inner))
