@@ -56,6 +56,14 @@ def shell_options(parsed_args):
     return parsed_args.variables, parsed_args.prefix
 
 
+def column_value(column):
+    """The value a cliff ``FormattableColumn`` was made with."""
+    # Why: the plugin's columns render their value for people and for
+    # programs. cliff keeps it as ``_value`` (its own columns, and OSC's,
+    # read it there too).
+    return column._value
+
+
 def replace_run(command, run):
     """Make cliff call ``run(parsed_args)`` to run ``command``."""
     # Why: cliff runs a hook's after() only when the command succeeds,

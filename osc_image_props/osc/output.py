@@ -96,12 +96,11 @@ class SafeText(_SafeColumn):
     """
 
     def human_readable(self):
-        if self._value is None:
-            return ''
-        return escaping.terminal_text(self._value)
+        value = _cli_internals.column_value(self)
+        return '' if value is None else escaping.terminal_text(value)
 
     def machine_readable(self):
-        return self._value
+        return _cli_internals.column_value(self)
 
 
 class SafeDictColumn(_SafeColumn):
@@ -112,14 +111,12 @@ class SafeDictColumn(_SafeColumn):
     """
 
     def human_readable(self):
-        if self._value is None:
-            return ''
-        return format_properties(self._value)
+        value = _cli_internals.column_value(self)
+        return '' if value is None else format_properties(value)
 
     def machine_readable(self):
-        if self._value is None:
-            return None
-        return dict(self._value)
+        value = _cli_internals.column_value(self)
+        return None if value is None else dict(value)
 
 
 class SafeListColumn(_SafeColumn):
@@ -127,12 +124,11 @@ class SafeListColumn(_SafeColumn):
     list for tools."""
 
     def human_readable(self):
-        return '\n'.join(
-            escaping.terminal_text(item) for item in self._value
-        )
+        items = _cli_internals.column_value(self)
+        return '\n'.join(escaping.terminal_text(item) for item in items)
 
     def machine_readable(self):
-        return list(self._value)
+        return list(_cli_internals.column_value(self))
 
 
 class UnknownProperties(_SafeColumn):
@@ -152,10 +148,10 @@ class _Shown(_SafeColumn):
     """A cell already rendered for its destination."""
 
     def human_readable(self):
-        return self._value
+        return _cli_internals.column_value(self)
 
     def machine_readable(self):
-        return self._value
+        return _cli_internals.column_value(self)
 
 
 def shell_variable_name(name):

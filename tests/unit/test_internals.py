@@ -25,6 +25,7 @@ import urllib.parse
 
 import fixtures
 from cliff import app as cliff_app
+from cliff import columns
 from cliff import command as cliff_command
 from cliff import commandmanager
 from cliff.formatters import commaseparated
@@ -259,6 +260,19 @@ class TestCliff(base.TestCase):
         self.assertIsInstance(seen['picked'], commaseparated.CSVLister)
         self.assertEqual('recorded\n"a"\n"x"\n',
                          application.stdout.getvalue().replace('\r', ''))
+
+    def test_column_value(self):
+        # A FormattableColumn keeps the value it was made with as _value,
+        # which cliff's own machine_readable() returns.
+        class Probe(columns.FormattableColumn):
+            def human_readable(self):
+                return 'shown'
+
+        value = {'hw_machine_type': 'q35'}
+        column = Probe(value)
+        self.assertIs(value, _cli_internals.column_value(column))
+        self.assertIs(column.machine_readable(),
+                      _cli_internals.column_value(column))
 
     def test_shell_options(self):
         # cliff's shell formatter keeps --variable and --prefix as
