@@ -14,8 +14,8 @@
 
 Everything that comes from the cloud (names, values, IDs, error messages)
 is untrusted: it leaves this module with control, bidi and invisible
-characters made visible by the CLI's own escaping, and Django's
-autoescaping then renders it as text.
+characters made visible by :mod:`osc_image_props.escaping` (the CLI's
+escaping too), and Django's autoescaping then renders it as text.
 """
 
 import dataclasses
@@ -23,10 +23,9 @@ import dataclasses
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from osc_image_props import escaping
 from osc_image_props import sdk
-from osc_image_props.osc import errors
 from osc_image_props.sdk import drift as drift_mod
-from osc_image_props_dashboard import escaping
 from osc_image_props_dashboard import vtpm_section
 
 # Page states, one template branch each.
@@ -83,9 +82,9 @@ class Report:
 def _rows(drift):
     return tuple(
         Row(
-            name=escaping.text(prop.name),
-            embedded=escaping.text(prop.embedded),
-            glance=escaping.text(prop.glance),
+            name=escaping.escape_or_none(prop.name),
+            embedded=escaping.escape_or_none(prop.embedded),
+            glance=escaping.escape_or_none(prop.glance),
             state=prop.state,
             is_drift=drift_mod.is_drift(prop),
         )
@@ -95,7 +94,7 @@ def _rows(drift):
 
 def failure(exc):
     """The :class:`Report` of a failure before any request was made."""
-    return Report(ERROR, message=errors.one_line(exc))
+    return Report(ERROR, message=escaping.one_line(exc))
 
 
 def build(conn, server_id):
@@ -107,15 +106,15 @@ def build(conn, server_id):
     except sdk.ImagePropertiesUnsupported as exc:
         return Report(
             UNSUPPORTED,
-            message=errors.one_line(exc),
-            cloud_max_version=escaping.text(exc.cloud_max_version),
+            message=escaping.one_line(exc),
+            cloud_max_version=escaping.escape_or_none(exc.cloud_max_version),
         )
     except sdk.ImagePropertiesUnreachable as exc:
-        return Report(UNREACHABLE, message=errors.one_line(exc))
+        return Report(UNREACHABLE, message=escaping.one_line(exc))
     except sdk_exceptions.NotFoundException:
         return Report(
             NOT_FOUND,
-            message=errors.one_line(
+            message=escaping.one_line(
                 'Server %s does not exist or is not visible to you.'
                 % server_id
             ),
@@ -140,7 +139,7 @@ def build(conn, server_id):
     return Report(
         PROPERTIES,
         rows=_rows(drift),
-        image_id=escaping.text(drift.image_id),
+        image_id=escaping.escape_or_none(drift.image_id),
         image_found=drift.image_found,
         vtpm=vtpm,
     )

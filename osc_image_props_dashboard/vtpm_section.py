@@ -23,9 +23,8 @@ import dataclasses
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
-from osc_image_props.osc import errors
+from osc_image_props import escaping
 from osc_image_props.sdk import vtpm_api
-from osc_image_props_dashboard import escaping
 
 # Section states, one template branch each.
 VTPM = 'vtpm'
@@ -85,7 +84,7 @@ def _state(vtpm):
 def from_view(view):
     """The :class:`VtpmSection` of a :class:`~osc_image_props.sdk.VtpmView`.
     """
-    text = escaping.text
+    text = escaping.escape_or_none
     return VtpmSection(
         state=_state(view.vtpm),
         version=text(view.version),
@@ -101,7 +100,7 @@ def from_view(view):
             view.restarts_after_host_reboot_reason),
         refused_operations=tuple(
             text(op) for op in view.refused_operations),
-        warnings=tuple(errors.one_line(w) for w in view.warnings),
+        warnings=tuple(escaping.one_line(w) for w in view.warnings),
     )
 
 
@@ -119,5 +118,5 @@ def build(conn, server):
         sdk_exceptions.SDKException,
         ksa_exceptions.ClientException,
     ) as exc:
-        return VtpmSection(ERROR, message=errors.one_line(exc))
+        return VtpmSection(ERROR, message=escaping.one_line(exc))
     return from_view(view)

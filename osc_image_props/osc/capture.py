@@ -37,6 +37,7 @@ import re
 import urllib.parse
 
 from osc_image_props import sdk
+from osc_image_props.osc import _cli_internals
 from osc_image_props.osc import server_microversion
 from osc_image_props.sdk import microversion
 from osc_image_props.sdk import pages
@@ -80,7 +81,7 @@ class ServerCapture:
         self._servers = {}
         # frozenset of items -> the one dict shared by equal property sets
         self._distinct = {}
-        self._requests_session = compute.session.session
+        self._requests_session = _cli_internals.requests_session(compute)
         self._origin = None
         self._path = None
         self._raised = server_microversion.RaisedServerMicroversion()
@@ -144,7 +145,7 @@ class ServerCapture:
             # itself reports the body it cannot read.
             return
         # openstacksdk reads the body next: give it this parse, not a second.
-        response.json = lambda **kwargs: body
+        _cli_internals.reuse_parsed_body(response, body)
         if not isinstance(body, dict):
             return
         found = body.get('servers')

@@ -23,17 +23,12 @@ from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 from osc_lib import exceptions as osc_exceptions
 
-from osc_image_props.osc import output
-
-
-def one_line(message):
-    """Collapse whitespace and escape what a terminal would interpret."""
-    return output.escape_unprintable(' '.join(str(message).split()))
+from osc_image_props import escaping
 
 
 def note(app, message):
     """Write a one-line note for the user on the command's stderr."""
-    app.stderr.write(one_line(message) + '\n')
+    app.stderr.write(escaping.one_line(message) + '\n')
 
 
 def require_server(server):
@@ -55,19 +50,21 @@ def command_errors(server=None):
         yield
     except sdk_exceptions.DuplicateResource as exc:
         raise osc_exceptions.CommandError(
-            one_line(
+            escaping.one_line(
                 'More than one server is named %r; use its ID.' % server
             )
         ) from exc
     except sdk_exceptions.NotFoundException as exc:
         raise osc_exceptions.CommandError(
-            one_line('No server with a name or ID of %r exists.' % server)
+            escaping.one_line(
+                'No server with a name or ID of %r exists.' % server
+            )
         ) from exc
     except (
         sdk_exceptions.SDKException,
         ksa_exceptions.ClientException,
     ) as exc:
-        raise osc_exceptions.CommandError(one_line(exc)) from exc
+        raise osc_exceptions.CommandError(escaping.one_line(exc)) from exc
 
 
 @contextlib.contextmanager
@@ -83,4 +80,4 @@ def command_errors_kept():
         sdk_exceptions.SDKException,
         ksa_exceptions.ClientException,
     ) as exc:
-        raise osc_exceptions.CommandError(one_line(exc)) from exc
+        raise osc_exceptions.CommandError(escaping.one_line(exc)) from exc

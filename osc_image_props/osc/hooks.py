@@ -31,6 +31,7 @@ from cliff import hooks
 from osc_lib import exceptions as osc_exceptions
 
 from osc_image_props import sdk
+from osc_image_props.osc import _cli_internals
 from osc_image_props.osc import capture
 from osc_image_props.osc import errors
 from osc_image_props.osc import options
@@ -84,7 +85,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
             finally:
                 self._stop_capture()
 
-        command.run = run_then_stop_capture
+        _cli_internals.replace_run(command, run_then_stop_capture)
 
     def _stop_capture(self):
         if self._capture is not None:

@@ -19,7 +19,7 @@ name, and ``\\\\`` is one backslash. Any other backslash is kept as it is.
 
 from osc_lib import exceptions as osc_exceptions
 
-from osc_image_props.osc import errors
+from osc_image_props import escaping
 
 #: ``server list`` and ``server show``: the column or field.
 PROPERTIES = '--image-properties'
@@ -82,11 +82,11 @@ def parse_match(conditions):
         name = parts[0]
         value = parts[1] if len(parts) == 2 else None
         if not name:
-            raise osc_exceptions.CommandError(errors.one_line(
+            raise osc_exceptions.CommandError(escaping.one_line(
                 '--image-property needs a property name: %r' % condition
             ))
         if name in match and match[name] != value:
-            raise osc_exceptions.CommandError(errors.one_line(
+            raise osc_exceptions.CommandError(escaping.one_line(
                 '--image-property %r is given twice with different '
                 'conditions.' % name
             ))

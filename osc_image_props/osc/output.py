@@ -40,6 +40,9 @@ from cliff.formatters import commaseparated
 from cliff.formatters import shell
 from osc_lib import exceptions as osc_exceptions
 
+from osc_image_props import escaping
+from osc_image_props.osc import _cli_internals
+
 _SHELL_NAME_UNSAFE = re.compile(r'[^A-Za-z0-9_]')
 _BARE_KEY = re.compile(r'[A-Za-z0-9_.:-]+')
 _SURROGATE = re.compile('[\ud800-\udfff]')
@@ -49,43 +52,9 @@ _SURROGATE = re.compile('[\ud800-\udfff]')
 UNKNOWN = 'unknown'
 
 
-def _escape(ch):
-    return ascii(ch)[1:-1]
-
-
-def escape_unprintable(text):
-    """Return ``text`` with every non-printable character escaped.
-
-    Non-printable is Python's definition: control (C0, DEL, C1), format
-    (bidi overrides and isolates, zero-width characters), separators other
-    than the ASCII space, surrogates, private-use and unassigned code points.
-    They become ``\\xNN``, ``\\uNNNN`` or ``\\UNNNNNNNN``.
-    """
-    text = str(text)
-    if text.isprintable():
-        return text
-    return ''.join(ch if ch.isprintable() else _escape(ch) for ch in text)
-
-
-def terminal_text(text):
-    """A name or value for people: unambiguous and free of controls.
-
-    As :func:`escape_unprintable`, and a backslash is doubled, so a value
-    holding a real ESC shows as ``\\x1b`` and one holding the four characters
-    backslash, x, 1, b shows as ``\\\\x1b``.
-    """
-    text = str(text)
-    if text.isprintable() and '\\' not in text:
-        return text
-    return ''.join(
-        '\\\\' if ch == '\\' else ch if ch.isprintable() else _escape(ch)
-        for ch in text
-    )
-
-
 def quoted(text):
     """``text`` in single quotes, with quotes and backslashes escaped."""
-    return "'%s'" % terminal_text(text).replace("'", "\\'")
+    return "'%s'" % escaping.terminal_text(text).replace("'", "\\'")
 
 
 def format_properties(properties):
@@ -110,7 +79,9 @@ def _table_text(text):
     text = str(text)
     if text.replace('\n', '').isprintable():
         return text
-    return '\n'.join(escape_unprintable(line) for line in text.split('\n'))
+    return '\n'.join(
+        escaping.escape_unprintable(line) for line in text.split('\n')
+    )
 
 
 class _SafeColumn(columns.FormattableColumn):
@@ -125,12 +96,11 @@ class SafeText(_SafeColumn):
     """
 
     def human_readable(self):
-        if self._value is None:
-            return ''
-        return terminal_text(self._value)
+        value = _cli_internals.column_value(self)
+        return '' if value is None else escaping.terminal_text(value)
 
     def machine_readable(self):
-        return self._value
+        return _cli_internals.column_value(self)
 
 
 class SafeDictColumn(_SafeColumn):
@@ -141,14 +111,12 @@ class SafeDictColumn(_SafeColumn):
     """
 
     def human_readable(self):
-        if self._value is None:
-            return ''
-        return format_properties(self._value)
+        value = _cli_internals.column_value(self)
+        return '' if value is None else format_properties(value)
 
     def machine_readable(self):
-        if self._value is None:
-            return None
-        return dict(self._value)
+        value = _cli_internals.column_value(self)
+        return None if value is None else dict(value)
 
 
 class SafeListColumn(_SafeColumn):
@@ -156,10 +124,11 @@ class SafeListColumn(_SafeColumn):
     list for tools."""
 
     def human_readable(self):
-        return '\n'.join(terminal_text(item) for item in self._value)
+        items = _cli_internals.column_value(self)
+        return '\n'.join(escaping.terminal_text(item) for item in items)
 
     def machine_readable(self):
-        return list(self._value)
+        return list(_cli_internals.column_value(self))
 
 
 class UnknownProperties(_SafeColumn):
@@ -179,10 +148,10 @@ class _Shown(_SafeColumn):
     """A cell already rendered for its destination."""
 
     def human_readable(self):
-        return self._value
+        return _cli_internals.column_value(self)
 
     def machine_readable(self):
-        return self._value
+        return _cli_internals.column_value(self)
 
 
 def shell_variable_name(name):
@@ -204,7 +173,7 @@ class SafeShellFormatter(shell.ShellFormatter):
     """
 
     def emit_one(self, column_names, data, stdout, parsed_args):
-        wanted = parsed_args.variables
+        wanted, prefix = _cli_internals.shell_options(parsed_args)
         seen = {}
         lines = []
         for column, value in zip(column_names, data):
@@ -219,7 +188,7 @@ class SafeShellFormatter(shell.ShellFormatter):
                     % (
                         quoted(seen[variable]),
                         quoted(column),
-                        terminal_text(parsed_args.prefix),
+                        escaping.terminal_text(prefix),
                         variable,
                     )
                 )
@@ -234,8 +203,7 @@ class SafeShellFormatter(shell.ShellFormatter):
                     '-f json.' % quoted(column)
                 )
             lines.append(
-                '%s%s=%s\n'
-                % (parsed_args.prefix, variable, shlex.quote(value))
+                '%s%s=%s\n' % (prefix, variable, shlex.quote(value))
             )
         stdout.write(''.join(lines))
 
@@ -289,7 +257,8 @@ def write_exact(stream, text):
     except UnicodeEncodeError:
         raise osc_exceptions.CommandError(
             'The output encoding (%s) cannot carry these values exactly: '
-            'use a UTF-8 locale, or -f json.' % terminal_text(encoding)
+            'use a UTF-8 locale, or -f json.'
+            % escaping.terminal_text(encoding)
         ) from None
 
 
@@ -307,7 +276,7 @@ def _terminal_cell(cell):
     if isinstance(cell, columns.FormattableColumn):
         cell = cell.machine_readable()
     if isinstance(cell, str):
-        return terminal_text(cell)
+        return escaping.terminal_text(cell)
     if isinstance(cell, (dict, list, tuple)):
         return repr(cell)  # repr escapes every non-printable character
     return cell
@@ -329,7 +298,7 @@ class DestinationFormatter:
         names = (
             column_names
             if self._name == 'shell'
-            else [terminal_text(c) for c in column_names]
+            else [escaping.terminal_text(c) for c in column_names]
         )
         if self._name == 'table':
             convert = _human_table_cell
@@ -369,7 +338,9 @@ def use_safe_formatter(command, parsed_args):
     cliff picks ``command.formatter`` before running the command and uses it
     after, so a command (or an after-hook) may replace it in between.
     """
-    name = parsed_args.formatter
+    name = _cli_internals.formatter_name(parsed_args)
     inner = _SAFE_FORMATTERS.get(name)
-    inner = inner() if inner is not None else command.formatter
-    command.formatter = DestinationFormatter(name, inner)
+    inner = (
+        inner() if inner is not None else _cli_internals.formatter(command)
+    )
+    _cli_internals.set_formatter(command, DestinationFormatter(name, inner))

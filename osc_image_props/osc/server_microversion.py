@@ -20,15 +20,15 @@ for ``server list`` and ``server show`` we raise that class attribute of
 back when the command ends. Requests for other resources (flavors, images)
 keep their own negotiation, and an SDK that already goes beyond 2.98 is left
 alone, so nothing is ever lowered. ``_max_microversion`` is openstacksdk's
-private attribute: this module is the only place that touches it.
+private attribute: it is read and written through
+:mod:`osc_image_props.sdk._sdk_internals`, as everywhere in the package.
 """
 
 from keystoneauth1 import discover
 from openstack.compute.v2 import server as _sdk_server
 
+from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import microversion
-
-_ATTRIBUTE = '_max_microversion'
 
 
 def at_least(version, minimum=microversion.REQUIRED):
@@ -52,12 +52,13 @@ class RaisedServerMicroversion:
         self._saved = None
 
     def start(self):
-        # vars(), not getattr(): restore exactly what the class itself had.
-        self._saved = vars(self._class).get(_ATTRIBUTE, self._MISSING)
-        setattr(
+        # Its own value, not an inherited one: restore exactly what the
+        # class itself had.
+        self._saved = _sdk_internals.own_max_microversion(
+            self._class, self._MISSING)
+        _sdk_internals.set_max_microversion(
             self._class,
-            _ATTRIBUTE,
-            at_least(getattr(self._class, _ATTRIBUTE, None)),
+            at_least(_sdk_internals.max_microversion(self._class)),
         )
         return self
 
@@ -66,7 +67,7 @@ class RaisedServerMicroversion:
         if self._saved is None:
             return
         if self._saved is self._MISSING:
-            delattr(self._class, _ATTRIBUTE)
+            _sdk_internals.unset_max_microversion(self._class)
         else:
-            setattr(self._class, _ATTRIBUTE, self._saved)
+            _sdk_internals.set_max_microversion(self._class, self._saved)
         self._saved = None

@@ -21,6 +21,8 @@ when the user configured none, their requests use :data:`DEFAULT_SECONDS`
 
 import contextlib
 
+from osc_image_props.osc import _cli_internals
+
 #: Seconds to wait for a connection or for the next bytes of an answer.
 DEFAULT_SECONDS = 60.0
 
@@ -30,11 +32,14 @@ def default_timeout(conn):
     """Apply :data:`DEFAULT_SECONDS` to ``conn``'s session for a block."""
     session = conn.session
     configured = conn.config.config.get('api_timeout')
-    if configured is not None or session.timeout is not None:
+    if (
+        configured is not None
+        or _cli_internals.session_timeout(session) is not None
+    ):
         yield
         return
-    session.timeout = DEFAULT_SECONDS
+    _cli_internals.set_session_timeout(session, DEFAULT_SECONDS)
     try:
         yield
     finally:
-        session.timeout = None
+        _cli_internals.set_session_timeout(session, None)

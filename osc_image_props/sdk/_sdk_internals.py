@@ -10,18 +10,25 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The openstacksdk internals this extension relies on, in one place.
+"""The openstacksdk internals the plugin relies on, in one place.
 
 We make the compute requests ourselves, so that each response is parsed and
 validated once, by us, and paging is guarded (see :mod:`pages`). The query
 parameters, the resource objects and the microversion must still be what
 ``conn.compute.servers()`` would use; openstacksdk keeps them behind
-private names (``QueryParameters._validate``/``_transpose``,
-``Resource._body_mapping``, ``Server._max_microversion``), the same in 4.0
-(2024.2 pins) and the newest releases.
+private names, the same in 4.0 (2024.2 pins) and the newest releases.
+
+Every such contact is one function here, and nothing else in the package
+names those private attributes; tests/unit/test_internals.py checks each
+against the installed openstacksdk. The CLI's contacts with cliff,
+keystoneauth and requests are in :mod:`osc_image_props.osc._cli_internals`
+(doc/source/compatibility.rst lists them all).
 """
 
 from openstack.compute.v2 import server as _server
+
+
+_MAX_MICROVERSION = '_max_microversion'
 
 
 def stock_server_max_microversion():
@@ -30,7 +37,41 @@ def stock_server_max_microversion():
     ``conn.compute.get_server()`` and ``servers()`` send the lower of this
     and the cloud's maximum (2.96 in openstacksdk 4.0, 2.100 in 4.5+).
     """
+    # Why: our requests must never ask for less than the stock ones.
     return _server.Server._max_microversion
+
+
+def max_microversion(resource_cls):
+    """The ``_max_microversion`` a resource class negotiates up to, its own
+    or inherited; None when it has none.
+    """
+    # Why: --image-properties raises the stock Server's maximum only when
+    # it is below 2.98 (osc.server_microversion).
+    return getattr(resource_cls, _MAX_MICROVERSION, None)
+
+
+def own_max_microversion(resource_cls, default=None):
+    """The ``_max_microversion`` set on the class itself (not inherited),
+    or ``default``."""
+    # Why: what the class itself had is what must be put back after a
+    # command, so that an inherited value stays inherited.
+    return vars(resource_cls).get(_MAX_MICROVERSION, default)
+
+
+def set_max_microversion(resource_cls, version):
+    """Make openstacksdk negotiate ``resource_cls``'s requests up to
+    ``version``: it sends the lower of this and the cloud's maximum."""
+    # Why: our Server resource speaks 2.98 whatever openstacksdk's does,
+    # and OSC's own server requests must carry 2.98 for one command.
+    setattr(resource_cls, _MAX_MICROVERSION, version)
+
+
+def unset_max_microversion(resource_cls):
+    """Remove the class's own ``_max_microversion`` (it inherits again)."""
+    # Why: undo set_max_microversion() on a class that had no value of
+    # its own.
+    delattr(resource_cls, _MAX_MICROVERSION)
+
 
 def server_query(resource_cls, base_path, params):
     """Split ``conn.compute.servers()`` keyword filters as openstacksdk does.
@@ -39,6 +80,9 @@ def server_query(resource_cls, base_path, params):
         their server-side names, and the attributes openstacksdk compares on
         the client because the API cannot filter on them.
     """
+    # Why: the SDK functions take the filters of conn.compute.servers()
+    # and must send the query it would send (QueryParameters._validate,
+    # _transpose and _mapping, Resource._query_mapping, _body_mapping).
     mapping = resource_cls._query_mapping
     api_filters = mapping._validate(
         params, base_path=base_path, allow_unknown_params=True
@@ -59,5 +103,19 @@ def body_attrs(resource_cls, raw):
     named ``connection``, ``_synchronized`` or ``self`` would collide with
     its own keyword arguments. Only mapped members are kept anyway.
     """
+    # Why: resources are built from bodies we parsed and validated
+    # ourselves (Resource._body_mapping: server-side name to attribute).
     mapped = resource_cls._body_mapping()
     return {key: value for key, value in raw.items() if key in mapped}
+
+
+def body(resource_obj):
+    """The body members of a resource as openstacksdk received them.
+
+    A mapping, the values not converted into resources; openstacksdk's
+    own storage, so callers only read it.
+    """
+    # Why: a server's "image" and "flavor" members must be validated as
+    # Nova sent them; their attributes would build resources from
+    # untrusted members (Resource._body).
+    return resource_obj._body

@@ -19,6 +19,7 @@ the compute API only: the embedded copy is Nova's, not Glance's.
 from openstack import exceptions as sdk_exceptions
 from openstack import resource as _sdk_resource
 
+from osc_image_props import escaping
 from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import microversion
@@ -67,7 +68,7 @@ def _server_by_id(compute, server_id, version):
     if not isinstance(found, str) or found.lower() != server_id.lower():
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API answered %s with a different server (%s).'
-            % (exceptions.printable(request), exceptions.printable(found))
+            % (escaping.printable(request), escaping.printable(found))
         )
     return raw, response
 
@@ -133,12 +134,12 @@ def _server_by_name(compute, name, version):
     ]
     if not found:
         raise sdk_exceptions.NotFoundException(
-            'No Server found for %s' % exceptions.printable(name)
+            'No Server found for %s' % escaping.printable(name)
         )
     if len(found) > 1:
         raise sdk_exceptions.DuplicateResource(
             'More than one Server exists with the name %s.'
-            % exceptions.printable(name)
+            % escaping.printable(name)
         )
     return found[0]
 

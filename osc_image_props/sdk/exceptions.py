@@ -18,6 +18,8 @@ already handle SDK errors keep working.
 
 from openstack import exceptions as sdk_exceptions
 
+from osc_image_props import escaping
+
 REQUIRED_MICROVERSION = '2.98'
 
 
@@ -31,15 +33,7 @@ def printable(text, limit=200):
     code points. So a cloud cannot paint or rewrite the terminal that
     shows our error.
     """
-    text = str(text)
-    cut = len(text) > limit
-    out = []
-    for char in text[:limit]:
-        if char.isprintable():
-            out.append(char)
-        else:
-            out.append(char.encode('unicode_escape').decode('ascii'))
-    return ''.join(out) + ('...' if cut else '')
+    return escaping.printable(text, limit)
 
 
 class ImagePropertiesError(sdk_exceptions.SDKException):
@@ -121,7 +115,9 @@ class ImagePropertiesMissing(ImagePropertiesProtocolError):
         super().__init__(
             'The compute API answered microversion %s for server %s without '
             '"image.properties"; the cloud does not implement microversion '
-            '2.98 correctly.' % (printable(microversion), printable(server_id))
+            '2.98 correctly.'
+            % (escaping.printable(microversion),
+               escaping.printable(server_id))
         )
 
 
@@ -139,5 +135,5 @@ class ImagePropertiesUnreachable(ImagePropertiesError):
         super().__init__(
             'Server %s is in a cell that the compute API cannot reach now '
             '(status UNKNOWN); its image properties are unknown until the '
-            'cell is back.' % printable(server_id)
+            'cell is back.' % escaping.printable(server_id)
         )

@@ -26,6 +26,7 @@ import collections
 import dataclasses
 import itertools
 
+from osc_image_props import escaping
 from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import dialect as dialect_mod
 from osc_image_props.sdk import drift as drift_mod
@@ -155,7 +156,7 @@ def server_stream(conn, max_servers, query, views='Fleet views'):
     if client_filters:
         raise exceptions.ImagePropertiesError(
             '%s take only filters the compute API applies; not: %s'
-            % (views, exceptions.printable(', '.join(sorted(client_filters))))
+            % (views, escaping.printable(', '.join(sorted(client_filters))))
         )
     raws = pages.server_bodies(compute, version, api_query)
     if max_servers is not None:

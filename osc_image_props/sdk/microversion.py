@@ -25,6 +25,7 @@ import re
 
 from keystoneauth1 import discover
 
+from osc_image_props import escaping
 from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 
@@ -66,7 +67,7 @@ def readable_discovery(service):
         raise exceptions.ImagePropertiesDiscoveryError(
             "The %s API's version discovery answered with a document "
             'that cannot be read (%s: %s).'
-            % (service, type(exc).__name__, exceptions.printable(exc))
+            % (service, type(exc).__name__, escaping.printable(exc))
         ) from exc
 
 

@@ -21,6 +21,7 @@ endpoint we were given and only to a page we have not fetched yet.
 
 import urllib.parse
 
+from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import responses
 
@@ -73,13 +74,13 @@ class NextLinkGuard:
             raise exceptions.ImagePropertiesPagingError(
                 'The compute API sent a next page link outside its '
                 'endpoint (%s); it was not followed.'
-                % exceptions.printable(url)
+                % escaping.printable(url)
             )
         if _page_key(url, params) in self._seen:
             raise exceptions.ImagePropertiesPagingError(
                 'The compute API sent a next page link to a page it had '
                 'already sent (%s); stopped paging.'
-                % exceptions.printable(url)
+                % escaping.printable(url)
             )
 
 
@@ -161,7 +162,7 @@ def server_bodies(compute, microversion, query):
             if not isinstance(raw, dict) or not isinstance(raw.get('id'), str):
                 raise exceptions.ImagePropertiesProtocolError(
                     'The compute API answered %s with a server that is not '
-                    'an object with an "id".' % exceptions.printable(request)
+                    'an object with an "id".' % escaping.printable(request)
                 )
             marker = raw['id']
             new = new or marker not in yielded

@@ -24,6 +24,7 @@ from openstack.compute.v2 import server as _server
 from openstack import format as _format
 from openstack import resource
 
+from osc_image_props import escaping
 from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import microversion
@@ -70,8 +71,6 @@ class Server(_server.Server):
     nothing the stock resource would get is lost.
     """
 
-    _max_microversion = microversion.client_max_microversion()
-
     #: The embedded image reference; ``None`` for a server booted from a
     #: volume.
     image = resource.Body('image', type=_EmbeddedImage)
@@ -85,7 +84,7 @@ class Server(_server.Server):
         is not the same as a server booted from a volume (``image`` is
         ``None`` for both).
         """
-        return is_partial_record(self._body)
+        return is_partial_record(_sdk_internals.body(self))
 
     def raw_body(self):
         """The server body as Nova sent it: a deep copy of the members this
@@ -93,7 +92,7 @@ class Server(_server.Server):
         ...), not converted into resources; for rules that read the raw
         members, as :func:`osc_image_props.sdk.vtpm.from_server_body`.
         """
-        return copy.deepcopy(dict(self._body))
+        return copy.deepcopy(dict(_sdk_internals.body(self)))
 
     def flavor_disk(self):
         """The root disk (GiB) of the embedded flavor, or None.
@@ -101,7 +100,7 @@ class Server(_server.Server):
         Read from the body as sent: ``server.flavor`` would build a
         resource from untrusted members.
         """
-        flavor = self._body.get('flavor')
+        flavor = _sdk_internals.body(self).get('flavor')
         disk = flavor.get('disk') if isinstance(flavor, dict) else None
         return disk if isinstance(disk, int) else None
 
@@ -116,8 +115,14 @@ class Server(_server.Server):
         :raises ImagePropertiesProtocolError: the body is malformed.
         """
         return properties_from_body(
-            self.id, self._body, self.microversion
+            self.id, _sdk_internals.body(self), self.microversion
         )
+
+
+# Negotiated like openstacksdk's own Server, up to its maximum or 2.98.
+_sdk_internals.set_max_microversion(
+    Server, microversion.client_max_microversion()
+)
 
 
 ABSENT = object()
@@ -148,7 +153,7 @@ def properties_from_body(server_id, server, microversion=None):
     :raises ImagePropertiesUnreachable: the body is the partial record of a
         server in a cell Nova cannot reach.
     """
-    shown = exceptions.printable(server_id)
+    shown = escaping.printable(server_id)
     if is_partial_record(server):
         raise exceptions.ImagePropertiesUnreachable(server_id)
     image = server.get('image', ABSENT)

@@ -22,13 +22,14 @@ import json
 
 from openstack import exceptions as sdk_exceptions
 
+from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
 
 
 def _what_came_back(response):
     content_type = response.headers.get('Content-Type') or 'no content type'
     return '%s, %d bytes' % (
-        exceptions.printable(content_type, 60), len(response.content or b'')
+        escaping.printable(content_type, 60), len(response.content or b'')
     )
 
 
@@ -49,14 +50,14 @@ def json_object(response, service, request):
         raise exceptions.ImagePropertiesProtocolError(
             'The %s API answered %s with a body that is not readable '
             'JSON (%s): no image properties can be read from it.'
-            % (service, exceptions.printable(request),
+            % (service, escaping.printable(request),
                _what_came_back(response))
         ) from exc
     if not isinstance(body, dict):
         raise exceptions.ImagePropertiesProtocolError(
             'The %s API answered %s with JSON that is not an object (%s): '
             'no image properties can be read from it.'
-            % (service, exceptions.printable(request),
+            % (service, escaping.printable(request),
                _what_came_back(response))
         )
     return body
@@ -68,6 +69,6 @@ def member(body, name, kind, service, request):
     if not isinstance(value, kind):
         raise exceptions.ImagePropertiesProtocolError(
             'The %s API answered %s without a valid "%s" member.'
-            % (service, exceptions.printable(request), name)
+            % (service, escaping.printable(request), name)
         )
     return value

@@ -64,6 +64,7 @@ import dataclasses
 
 from keystoneauth1 import discover
 
+from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import resource
 
@@ -173,7 +174,7 @@ def has_secret_security(cloud_max):
 
 def _extra_specs(server_id, server):
     """The embedded flavor's extra specs, or None when policy hides them."""
-    shown = exceptions.printable(server_id)
+    shown = escaping.printable(server_id)
     flavor = server.get('flavor')
     if not isinstance(flavor, dict):
         raise exceptions.ImagePropertiesProtocolError(
@@ -211,7 +212,7 @@ def _pick(name, flavor_value, image_value, warnings):
 
 
 def _q(value):
-    return "'%s'" % exceptions.printable(value, 60)
+    return "'%s'" % escaping.printable(value, 60)
 
 
 def _hidden_specs_warning(what):
@@ -296,7 +297,7 @@ def _mode(specs, cloud_max, warnings):
             'This cloud\'s Nova (maximum microversion %s) predates TPM '
             'secret security modes (33.0.0): the vTPM secret belongs to '
             'the server\'s owner, as in mode user.'
-            % exceptions.printable(cloud_max)
+            % escaping.printable(cloud_max)
         )
         return USER, RELEASE
     if specs is None:
@@ -336,7 +337,7 @@ def _live_migration(mode, source):
         )
     return False, (
         'Secret security %s: Nova live-migrates a vTPM server only in mode '
-        'host.' % exceptions.printable(mode, 60)
+        'host.' % escaping.printable(mode, 60)
     )
 
 
@@ -365,7 +366,7 @@ def _host_reboot(mode, source):
     return False, (
         'Secret security %s: only the owner may read the vTPM secret, so '
         'Nova cannot restart the server when the host boots; the owner '
-        'starts it again.' % exceptions.printable(mode, 60)
+        'starts it again.' % escaping.printable(mode, 60)
     )
 
 

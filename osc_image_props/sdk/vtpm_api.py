@@ -29,6 +29,7 @@ from keystoneauth1 import discover
 from openstack import exceptions as sdk_exceptions
 from openstack import resource as _sdk_resource
 
+from osc_image_props import escaping
 from osc_image_props.sdk import api
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import fleet
@@ -53,7 +54,7 @@ def answered_microversion(response):
         raise exceptions.ImagePropertiesProtocolError(
             'The compute API answered with an unreadable '
             'OpenStack-API-Version header (%s).'
-            % exceptions.printable(header, 60)
+            % escaping.printable(header, 60)
         )
     return match.group(1)
 

@@ -23,7 +23,7 @@ import re
 
 from openstack_dashboard.test import helpers
 
-from osc_image_props.osc import output
+from osc_image_props import escaping
 from tests.dashboard_unit import test_tab
 from tests.unit import fakes
 
@@ -267,7 +267,7 @@ class VtpmSectionTests(test_tab.TabTestBase):
                     {'hw_tpm_version': value + '<b>v</b>',
                      'hw_tpm_model': '<script>alert(1)</script>' + value},
                 )
-                shown = output.escape_unprintable(value)
+                shown = escaping.escape_unprintable(value)
                 self.assertEqual(
                     shown, html.unescape(fact(body, 'secret_security')[0]))
                 self.assertEqual(
