@@ -64,6 +64,23 @@ def column_value(column):
     return column._value
 
 
+def replace_get_parser(command, get_parser):
+    """Make cliff call ``get_parser(prog_name)`` for ``command``'s parser."""
+    # Why: cliff asks a hook for its options before the command adds its
+    # own, so an option of the command with the same name as ours would
+    # make the command's own add_argument() fail. Ours are added after
+    # the command's instead. cliff looks ``get_parser`` up on the command
+    # object when it builds the parser, after the hooks are built.
+    command.get_parser = get_parser
+
+
+def option_strings(parser):
+    """The option strings an argparse parser (or group) already has."""
+    # Why: argparse keeps no public list of them; every parser and
+    # argument group shares ``_option_string_actions``.
+    return set(getattr(parser, '_option_string_actions', {}))
+
+
 def replace_run(command, run):
     """Make cliff call ``run(parsed_args)`` to run ``command``."""
     # Why: cliff runs a hook's after() only when the command succeeds,

@@ -67,7 +67,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
             self._add_options(parser)
             return parser
 
-        command.get_parser = get_parser_then_add_options
+        _cli_internals.replace_get_parser(command, get_parser_then_add_options)
         # cliff runs after-hooks only when the command succeeds, and an
         # interactive ``openstack`` runs several commands in one process:
         # undo the capture when run() ends, however it ends.

@@ -20,6 +20,7 @@ name, and ``\\\\`` is one backslash. Any other backslash is kept as it is.
 from osc_lib import exceptions as osc_exceptions
 
 from osc_image_props import escaping
+from osc_image_props.osc import _cli_internals
 
 #: ``server list`` and ``server show``: the column or field.
 PROPERTIES = '--image-properties'
@@ -28,12 +29,8 @@ MATCH = '--image-property'
 
 
 def taken(parser, names):
-    """The option strings of ``names`` that ``parser`` already has.
-
-    argparse keeps no public list of a parser's options; every parser and
-    argument group shares ``_option_string_actions``.
-    """
-    known = getattr(parser, '_option_string_actions', {})
+    """The option strings of ``names`` that ``parser`` already has."""
+    known = _cli_internals.option_strings(parser)
     return [name for name in names if name in known]
 
 

@@ -286,6 +286,41 @@ class TestCliff(base.TestCase):
         self.assertEqual(
             ([], ''), _cli_internals.shell_options(parser.parse_args([])))
 
+    def test_replace_get_parser(self):
+        # cliff's App builds a command's parser through the get_parser
+        # attribute of the command object, after its __init__ (where the
+        # hooks are built).
+        class Probe(cliff_command.Command):
+            def __init__(self, app, app_args, cmd_name=None):
+                super().__init__(app, app_args, cmd_name=cmd_name)
+                get_parser = self.get_parser
+
+                def then_add(prog_name):
+                    parser = get_parser(prog_name)
+                    parser.add_argument('--added-after')
+                    return parser
+
+                _cli_internals.replace_get_parser(self, then_add)
+
+            def take_action(self, parsed_args):
+                self.app.stdout.write('%s\n' % parsed_args.added_after)
+
+        application = _App(probe=Probe)
+        self.assertEqual(
+            0, application.run_subcommand(['probe', '--added-after', 'x']))
+        self.assertEqual('x\n', application.stdout.getvalue())
+
+    def test_option_strings(self):
+        # A parser and its argument groups share what they hold.
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--one')
+        group = parser.add_argument_group('g')
+        group.add_argument('--two', '-t')
+        for holder in (parser, group):
+            self.assertLessEqual({'--one', '--two', '-t', '-h', '--help'},
+                                 _cli_internals.option_strings(holder))
+        self.assertNotIn('--three', _cli_internals.option_strings(parser))
+
     def test_replace_run(self):
         # cliff's App calls the run attribute of the command it built,
         # after the command's __init__ (where the hooks are built), and
