@@ -14,6 +14,7 @@
 
 import ast
 import codecs
+import importlib.util
 import pathlib
 import subprocess
 import sys
@@ -232,8 +233,10 @@ class TestWhoImportsWhat(testtools.TestCase):
 
     def test_no_dashboard_file_names_cli_code(self):
         names = []
-        for path in sorted((ROOT / 'osc_image_props_dashboard').rglob(
-                '*.py')):
+        # Where the package is installed from: the tree, or the wheel.
+        spec = importlib.util.find_spec('osc_image_props_dashboard')
+        package = pathlib.Path(spec.origin).parent
+        for path in sorted(package.rglob('*.py')):
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.Import):
                     names += [(path.name, a.name) for a in node.names]
