@@ -39,6 +39,15 @@ ALL_IMAGE_KEYS = "all-image-keys"
 FULL = "full"
 SMOKE = "smoke"
 
+# Nova's virt driver on the mode's compute hosts (Mode.driver): the fake
+# driver, or libvirt with Debian's libvirt and QEMU (TCG, or KVM where
+# /dev/kvm can be used), as devstack's gate runs Nova.
+FAKE = "fake"
+LIBVIRT = "libvirt"
+
+# What builds libvirt-python (an sdist only) in a libvirt mode's venv.
+LIBVIRT_PYTHON = "libvirt-python"
+
 
 @dataclasses.dataclass(frozen=True)
 class Release:
@@ -88,6 +97,13 @@ class Mode:
     ci: str
     # Compute hosts in cell1: two where the tests live-migrate servers.
     computes: int = 1
+    # FAKE or LIBVIRT (one compute host: one libvirtd holds its guests).
+    driver: str = FAKE
+    # What nova-compute records as hw_machine_type for a server whose
+    # image has none (libvirt: Nova's default for x86_64, which libvirt
+    # expands to the newest versioned type in the domain XML); None where
+    # the driver records nothing.
+    recorded_machine_type: str = None
 
     @property
     def series(self):
@@ -108,10 +124,15 @@ class Mode:
         return int(self.nova.split(".")[0]) >= 33
 
     @property
+    def is_libvirt(self):
+        return self.driver == LIBVIRT
+
+    @property
     def summary(self):
         how = {True: " + nova_patch", False: ""}[self.patched]
+        driver = ", libvirt/QEMU" if self.is_libvirt else ""
         return (f"Nova {self.nova} ({self.series} {self.release.codename})"
-                f"{how}: max {self.max_microversion}")
+                f"{how}{driver}: max {self.max_microversion}")
 
     @property
     def requirements(self):
@@ -127,7 +148,7 @@ class Mode:
             # Clients for seeding, the smoke test, the demo and tests.
             "openstacksdk",
             "python-openstackclient",
-        ]
+        ] + ([LIBVIRT_PYTHON] if self.is_libvirt else [])
 
     @property
     def constraints_name(self):
@@ -144,7 +165,8 @@ class Mode:
                 "patched": self.patched,
                 "max_microversion": self.max_microversion,
                 "dialect": self.dialect, "ci": self.ci,
-                "computes": self.computes,
+                "computes": self.computes, "driver": self.driver,
+                "recorded_machine_type": self.recorded_machine_type,
                 "summary": self.summary}
 
 
@@ -165,6 +187,13 @@ MODES = {m.name: m for m in (
     # real, per secret security mode.
     Mode("2026.1", RELEASES["2026.1"], patched=False,
          max_microversion="2.103", dialect=STANDARD, ci=SMOKE, computes=2),
+    # The newest Nova on a real hypervisor: nova-compute's libvirt driver
+    # records what it chose in the server's copy (recorded-by-nova), and
+    # writes the domain XML libvirt runs.  Its own suite
+    # (tests/functional/test_libvirt.py) in tools/run-tests --all.
+    Mode("2026.1-libvirt", RELEASES["2026.1"], patched=False,
+         max_microversion="2.103", dialect=STANDARD, ci=None,
+         driver=LIBVIRT, recorded_machine_type="pc"),
 )}
 
 # Other names a mode answers to; ``upstream`` is the newest Nova.
