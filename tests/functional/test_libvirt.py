@@ -227,3 +227,44 @@ class TestHypervisor(LibvirtTestCase):
         self.assertNotIn(b'accel=' + other, command)
         self.assertEqual('ACTIVE', self.conn.compute.get_server(
             server.id).status)
+
+
+class TestVtpm(LibvirtTestCase):
+    """vTPM servers on swtpm, their secrets in the cloud's Barbican."""
+
+    def setUp(self):
+        super().setUp()
+        self.assertTrue(base.MODE.has_key_manager,
+                        '%s runs no key manager' % base.NOVA_MODE)
+
+    def test_each_secret_security_mode_boots_with_swtpm(self):
+        image_id = base.create_image(
+            self.conn, base.unique_name('fn-lv-vtpm'), PROPS)
+        self.addCleanup(self.conn.image.delete, '/images/%s' % image_id,
+                        raise_exc=False)
+        for security in ('user', 'host', 'deployment'):
+            flavor = 'devcloud.vtpm.' + security
+            self.assertIn(flavor, base.facts.VTPM_FLAVORS)
+            server = base.boot(self.conn, base.unique_name('fn-lv-vtpm'),
+                               image_id, flavor_name=flavor)
+            self.addCleanup(base.delete, self.conn, server)
+            shown = self.openstack_json('server', 'vtpm', 'show', server.id)
+            self.assertEqual(
+                (True, '2.0', 'tpm-crb', security),
+                (shown['vtpm'], shown['version'], shown['model'],
+                 shown['secret_security']), shown)
+
+            # libvirt runs the guest with an emulated TPM (swtpm).
+            xml = self.domain_xml(server)
+            tpm = xml.find('devices/tpm')
+            self.assertIsNotNone(tpm, security)
+            self.assertEqual('tpm-crb', tpm.get('model'))
+            backend = tpm.find('backend')
+            self.assertEqual(('emulator', '2.0'),
+                             (backend.get('type'), backend.get('version')))
+            secret = backend.find('encryption').get('secret')
+            self.assertIn(secret, virsh('secret-list'))
+            instance = self.admin.compute.get_server(server.id).instance_name
+            self.assertTrue(os.path.exists(os.path.join(
+                libvirt.QEMU_RUN, 'swtpm', instance + '-swtpm.pid')),
+                os.listdir(os.path.join(libvirt.QEMU_RUN, 'swtpm')))

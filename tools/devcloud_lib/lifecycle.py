@@ -21,6 +21,7 @@ from devcloud_lib import cells, context, facts, install, procs
 from devcloud_lib import ports as ports_mod
 from devcloud_lib.progress import StepFailed
 from devcloud_lib.services import (
+    barbican,
     glance,
     horizon,
     keystone,
@@ -71,7 +72,9 @@ def processes(cloud):
     extra = [(name, None, None) for name, _conf in nova.daemons(cloud)
              if name not in {p[0] for p in PROCESSES}]
     hypervisor = LIBVIRT_PROCESSES if cloud.mode.is_libvirt else []
-    return hypervisor + PROCESSES + extra
+    key_manager = [(barbican.SERVICE, barbican.SERVICE, barbican.health_url)
+                   ] if cloud.mode.has_key_manager else []
+    return hypervisor + PROCESSES + key_manager + extra
 
 
 def budgets(mode):
@@ -216,6 +219,8 @@ def _start(cloud):
             service.configure(cloud)
         if cloud.mode.is_libvirt:
             libvirt.configure(cloud)
+        if cloud.mode.has_key_manager:
+            barbican.configure(cloud)
     if cloud.mode.is_libvirt:
         # Before Nova's computes, which connect at start-up.
         with progress.step("libvirtd and virtlogd on {} (virt_type "
@@ -262,7 +267,7 @@ def _start(cloud):
     _seed_settings(cloud, nova_started=time.time())
     for daemon, conf in nova.daemons(cloud):
         nova.start_daemon(cloud, daemon, conf)
-    in_parallel(progress, {
+    waits = {
         f"placement on {cloud.url('placement')}":
             lambda: placement.wait_ready(cloud),
         f"glance on {cloud.url('glance')}":
@@ -271,7 +276,12 @@ def _start(cloud):
             lambda: neutron.wait_ready(cloud),
         f"nova-api on {cloud.url('nova-api')}":
             lambda: nova.wait_api(cloud),
-    })
+    }
+    if cloud.mode.has_key_manager:
+        barbican.start(cloud)
+        waits[f"barbican on {barbican.url(cloud)}"] = (
+            lambda: barbican.wait_ready(cloud))
+    in_parallel(progress, waits)
     with progress.step("nova-compute up ({}); flavor, images, networks{}"
                        .format(", ".join(
                            cells.compute_hosts(cloud.layout.cells,
@@ -309,7 +319,11 @@ def _seed_settings(cloud, nova_started=None):
             "compute": cloud.url("nova-api") + "/v2.1",
             "network": cloud.url("neutron"),
         },
+        # Service users only some modes have (Barbican's).
+        "service_users": list(cloud.extra_services),
     }
+    if cloud.mode.has_key_manager:
+        settings["endpoints"][barbican.SERVICE_TYPE] = barbican.url(cloud)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         json.dump(settings, out)

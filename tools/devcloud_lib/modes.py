@@ -59,6 +59,9 @@ class Release:
     placement: str
     glance: str
     neutron: str
+    # The key manager a libvirt mode runs for vTPM servers (None: none in
+    # the series' table yet).
+    barbican: str = None
 
     @property
     def constraints_name(self):
@@ -80,7 +83,7 @@ RELEASES = {r.series: r for r in (
             neutron="27.0.4"),
     Release("2026.1", "Gazpacho", nova="33.0.2", keystone="29.1.0",
             placement="15.0.0", glance="32.0.0",
-            neutron="28.0.2"),
+            neutron="28.0.2", barbican="22.0.0"),
 )}
 
 
@@ -148,7 +151,21 @@ class Mode:
             # Clients for seeding, the smoke test, the demo and tests.
             "openstacksdk",
             "python-openstackclient",
-        ] + ([LIBVIRT_PYTHON] if self.is_libvirt else [])
+        ] + self._hypervisor_requirements
+
+    @property
+    def has_key_manager(self):
+        """A libvirt mode runs Barbican: swtpm's secrets are kept there."""
+        return self.is_libvirt and self.release.barbican is not None
+
+    @property
+    def _hypervisor_requirements(self):
+        if not self.is_libvirt:
+            return []
+        found = [LIBVIRT_PYTHON]
+        if self.has_key_manager:
+            found.append("barbican==" + self.release.barbican)
+        return found
 
     @property
     def constraints_name(self):
@@ -161,6 +178,8 @@ class Mode:
                 "placement": self.release.placement,
                 "glance": self.release.glance,
                 "neutron": self.release.neutron,
+                "barbican": (self.release.barbican if self.has_key_manager
+                             else None),
                 "constraints": self.constraints_name,
                 "patched": self.patched,
                 "max_microversion": self.max_microversion,

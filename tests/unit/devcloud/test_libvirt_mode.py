@@ -12,6 +12,7 @@
 
 """The libvirt mode: what it installs, runs and renders, and what the
 fake-driver modes keep."""
+import base64
 import configparser
 import io
 import os
@@ -21,9 +22,11 @@ import subprocess
 import fixtures
 import testtools
 
-from devcloud_lib import cli, context, lifecycle, modes, paths, procs
+from devcloud_lib import cli, context, lifecycle, modes, passwords, paths
+from devcloud_lib import ports as ports_mod
+from devcloud_lib import procs
 from devcloud_lib import progress as progress_mod
-from devcloud_lib.services import libvirt, nova
+from devcloud_lib.services import barbican, libvirt, nova
 
 LIBVIRT_MODES = [m for m in modes.MODES.values() if m.is_libvirt]
 FAKE_MODES = [m for m in modes.MODES.values() if not m.is_libvirt]
@@ -191,7 +194,7 @@ class TestVirtType(testtools.TestCase):
         os.chmod(device, 0o600)
         self.assertFalse(libvirt.kvm_usable())
         self.assertEqual("qemu", libvirt.virt_type())
-        os.chmod(device, 0o666)
+        os.chmod(device, 0o666)  # noqa: S103 (the test's own temp file)
         self.assertTrue(libvirt.kvm_usable())
         self.assertEqual("kvm", libvirt.virt_type())
         os.chmod(device, stat.S_IRUSR)
@@ -212,3 +215,58 @@ class TestGuests(testtools.TestCase):
         # The child is in this process group: not counted twice.
         self.assertEqual(own, procs.group_rss([os.getpgid(0)],
                                               pids=[child.pid]))
+
+
+class TestKeyManager(testtools.TestCase):
+
+    def test_barbican_only_on_the_libvirt_mode(self):
+        mode = LIBVIRT_MODES[0]
+        self.assertTrue(mode.has_key_manager)
+        self.assertIn("barbican==" + mode.release.barbican,
+                      mode.requirements)
+        for fake in FAKE_MODES:
+            self.assertFalse(fake.has_key_manager)
+            self.assertEqual([], [r for r in fake.requirements
+                                  if r.startswith("barbican")])
+
+    def test_port_and_password_only_where_barbican_runs(self):
+        for name, extra in (("2026.1", set()),
+                            ("2026.1-libvirt", {"barbican"})):
+            root = self.useFixture(fixtures.TempDir()).path
+            cloud = context.Cloud(modes.get(name),
+                                  paths.Layout(name, root=root),
+                                  progress_mod.Progress())
+            cloud.load_settings()
+            self.assertEqual(set(ports_mod.SERVICES) | extra,
+                             set(cloud.ports))
+            self.assertEqual(set(passwords.NAMES) | extra,
+                             set(cloud.passwords))
+
+    def test_nova_compute_keeps_vtpm_secrets_in_barbican(self):
+        conf = _compute_conf(_cloud(self, "2026.1-libvirt"))
+        self.assertEqual("barbican", conf["key_manager"]["backend"])
+        self.assertEqual("http://127.0.0.1:5000/v3",
+                         conf["barbican"]["auth_endpoint"])
+        for name in ("2024.2", "2026.1"):
+            conf = _compute_conf(_cloud(self, name))
+            self.assertFalse(conf.has_section("key_manager"))
+
+    def test_barbican_conf(self):
+        cloud = _cloud(self, "2026.1-libvirt")
+        cloud.ports["barbican"] = 9311
+        cloud.passwords["barbican"] = "secret-barbican"
+        barbican.configure(cloud)
+        conf = configparser.ConfigParser(interpolation=None)
+        conf.read(os.path.join(cloud.layout.data, "barbican", "home",
+                               ".barbican", "barbican.conf"))
+        self.assertEqual("http://127.0.0.1:9311",
+                         conf["DEFAULT"]["host_href"])
+        self.assertEqual("simple_crypto",
+                         conf["crypto"]["enabled_crypto_plugins"])
+        kek = conf["simple_crypto_plugin"]["kek"]
+        self.assertEqual(32, len(base64.urlsafe_b64decode(kek)))
+        # Made once: a second configure keeps it.
+        barbican.configure(cloud)
+        conf.read(cloud.layout.etc_file("barbican.conf"))
+        self.assertEqual(kek, conf["simple_crypto_plugin"]["kek"])
+        self.assertEqual("barbican", conf["keystone_authtoken"]["username"])

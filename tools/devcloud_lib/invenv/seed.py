@@ -34,7 +34,7 @@ DOMAIN = facts.DOMAIN
 REGION = facts.REGION
 SERVICES = {  # service type -> name
     "placement": "placement", "image": "glance", "compute": "nova",
-    "network": "neutron"}
+    "network": "neutron", "key-manager": "barbican"}
 # user -> (project, roles)
 USERS = {
     "nova": ("service", ["admin", "service"]),
@@ -74,7 +74,10 @@ def seed_identity(conn, settings):
     roles = {}
     for name in ("admin", "member", "reader", "service"):
         roles[name] = ident.find_role(name) or ident.create_role(name=name)
-    for name, (project, role_names) in USERS.items():
+    users = dict(USERS)
+    for name in settings.get("service_users", []):
+        users[name] = ("service", ["admin", "service"])
+    for name, (project, role_names) in users.items():
         password = settings["passwords"][name]
         user = ident.find_user(name, domain_id=DOMAIN)
         if user is None:

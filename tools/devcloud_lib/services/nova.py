@@ -76,8 +76,10 @@ def _driver_options(cloud, conf):
     """The virt driver's part of the compute configuration ``conf``."""
     if not cloud.mode.is_libvirt:
         return _include(cloud, "nova-compute-fake.inc")
+    key_manager = _include(cloud, "nova-key-manager.inc") if (
+        cloud.mode.has_key_manager) else ""
     return _include(cloud, "nova-compute-libvirt.inc", dict(
-        libvirt.template_values(cloud),
+        libvirt.template_values(cloud), key_manager=key_manager,
         compute_conf=cloud.layout.etc_file(conf)))
 
 
