@@ -264,7 +264,10 @@ class TestVtpm(LibvirtTestCase):
                              (backend.get('type'), backend.get('version')))
             secret = backend.find('encryption').get('secret')
             self.assertIn(secret, virsh('secret-list'))
+            # swtpm's pid file is named after the domain's short name,
+            # "<domain id>-<name>".
             instance = self.admin.compute.get_server(server.id).instance_name
-            self.assertTrue(os.path.exists(os.path.join(
-                libvirt.QEMU_RUN, 'swtpm', instance + '-swtpm.pid')),
-                os.listdir(os.path.join(libvirt.QEMU_RUN, 'swtpm')))
+            swtpm = os.listdir(os.path.join(libvirt.QEMU_RUN, 'swtpm'))
+            self.assertTrue(
+                [n for n in swtpm if n.endswith('-%s-swtpm.pid' % instance)],
+                swtpm)

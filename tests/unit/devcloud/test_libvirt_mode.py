@@ -270,3 +270,32 @@ class TestKeyManager(testtools.TestCase):
         conf.read(cloud.layout.etc_file("barbican.conf"))
         self.assertEqual(kek, conf["simple_crypto_plugin"]["kek"])
         self.assertEqual("barbican", conf["keystone_authtoken"]["username"])
+
+
+class TestStop(testtools.TestCase):
+
+    def _stop(self, mode_name, **kwargs):
+        calls = []
+        cloud = _cloud(self, mode_name)
+        self.useFixture(fixtures.MonkeyPatch(
+            "devcloud_lib.services.libvirt.stop_guests",
+            lambda cloud, undefine=False: calls.append(
+                ("guests", undefine)) or ["instance-00000001"]))
+        self.useFixture(fixtures.MonkeyPatch(
+            "devcloud_lib.procs.Registry.stop_all",
+            lambda self, names=None, last=(): calls.append(
+                ("processes", last)) or ["libvirtd"]))
+        return lifecycle.stop(cloud, **kwargs), calls
+
+    def test_guests_go_before_libvirtd(self):
+        stopped, calls = self._stop("2026.1-libvirt")
+        self.assertEqual([("guests", False),
+                          ("processes", lifecycle.BROKER)], calls)
+        self.assertEqual(["instance-00000001", "libvirtd"], stopped)
+        _, calls = self._stop("2026.1-libvirt", undefine_guests=True)
+        self.assertEqual(("guests", True), calls[0])
+
+    def test_fake_modes_stop_only_their_processes(self):
+        stopped, calls = self._stop("2026.1")
+        self.assertEqual([("processes", lifecycle.BROKER)], calls)
+        self.assertEqual(["libvirtd"], stopped)
