@@ -263,7 +263,18 @@ class TestVtpm(LibvirtTestCase):
             self.assertEqual(('emulator', '2.0'),
                              (backend.get('type'), backend.get('version')))
             secret = backend.find('encryption').get('secret')
-            self.assertIn(secret, virsh('secret-list'))
+            # Nova keeps the libvirt secret only for "host"; for the
+            # others it undefines it once swtpm has started.
+            listed = secret in virsh('secret-list')
+            self.assertEqual(security == 'host', listed, security)
+            # The same UUID names the secret in Barbican: the server's
+            # user reads it, except for "deployment" (Nova's own).
+            found = self.conn.key_manager.get(
+                '/secrets/%s' % secret, raise_exc=False)
+            if security == 'deployment':
+                self.assertIn(found.status_code, (403, 404), found.text)
+            else:
+                self.assertEqual(200, found.status_code, found.text)
             # swtpm's pid file is named after the domain's short name,
             # "<domain id>-<name>".
             instance = self.admin.compute.get_server(server.id).instance_name

@@ -313,6 +313,10 @@ def _seed_settings(cloud, nova_started=None):
         # The fake driver reports no TPM support: the seed adds the traits
         # a vTPM server is scheduled by.  libvirt reports its own.
         "add_tpm_traits": not cloud.mode.is_libvirt,
+        # libvirt names its node after the machine: the seed finds the
+        # node's provider by the UUID nova-compute keeps in its state.
+        "node_ids": nova.node_id_files(cloud) if cloud.mode.is_libvirt
+        else {},
         "endpoints": {
             "placement": cloud.url("placement"),
             "image": cloud.url("glance"),

@@ -38,6 +38,13 @@ def _cell1_computes(cloud):
     return found
 
 
+def node_id_files(cloud):
+    """{host: the file its nova-compute keeps its node's UUID in}, for
+    cell1's computes."""
+    return {host: os.path.join(cloud.layout.data, state, "compute_id")
+            for _name, _conf, host, state in _cell1_computes(cloud)}
+
+
 def daemons(cloud):
     """(process name, config file) of every Nova daemon, in start order."""
     found = [("nova-conductor", "nova.conf"),
