@@ -206,15 +206,17 @@ class TestVirtType(testtools.TestCase):
 class TestGuests(testtools.TestCase):
 
     def test_rss_counts_guests_once(self):
-        child = subprocess.Popen(["sleep", "30"])
+        # A process of its own group, as QEMU is.
+        child = subprocess.Popen(["sleep", "30"], start_new_session=True)
         self.addCleanup(child.wait)
         self.addCleanup(child.kill)
-        own = procs.group_rss([os.getpgid(0)])
         alone = procs.group_rss([], pids=[child.pid])
         self.assertGreater(alone, 0)
-        # The child is in this process group: not counted twice.
-        self.assertEqual(own, procs.group_rss([os.getpgid(0)],
-                                              pids=[child.pid]))
+        self.assertEqual(0, procs.group_rss([]))
+        # In a group counted and named as a guest: counted once.
+        self.assertEqual(alone, procs.group_rss([child.pid],
+                                                pids=[child.pid]))
+        self.assertEqual(alone, procs.group_rss([child.pid]))
 
 
 class TestKeyManager(testtools.TestCase):
