@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Install a Debian package the cloud needs, once, as the operator would."""
+"""Install the Debian packages the cloud needs, once, as the operator would."""
 import os
 import subprocess
 
@@ -28,10 +28,15 @@ def install(progress, package, marker_path, service):
         raise StepFailed(f"{package} is missing and installing it needs "
                          f"root: apt-get install -y {package}",
                          service=service)
+    _apt_get(progress, [package], service)
+    return True
+
+
+def _apt_get(progress, packages, service):
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     for argv in (["apt-get", "update", "-q"],
                  ["apt-get", "install", "-y", "-q",
-                  "--no-install-recommends", package]):
+                  "--no-install-recommends"] + list(packages)):
         result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True,
@@ -39,5 +44,33 @@ def install(progress, package, marker_path, service):
         if result.returncode != 0:
             raise StepFailed("{} failed:\n{}".format(
                 " ".join(argv), result.stdout[-3000:]), service=service)
-    progress.say(f"installed {package} from Debian packages")
+    progress.say("installed {} from Debian packages".format(
+        " ".join(packages)))
+
+
+def missing(packages):
+    """The packages of ``packages`` that dpkg does not have installed."""
+    found = []
+    for package in packages:
+        result = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            check=False)
+        if not result.stdout.endswith(" installed"):
+            found.append(package)
+    return found
+
+
+def install_all(progress, packages, service):
+    """apt-get install those of ``packages`` that are not installed, in
+    one go.  Returns True if it installed something."""
+    wanted = missing(packages)
+    if not wanted:
+        return False
+    if os.geteuid() != 0:
+        raise StepFailed("{} missing and installing needs root: "
+                         "apt-get install -y {}".format(
+                             ", ".join(wanted), " ".join(wanted)),
+                         service=service)
+    _apt_get(progress, wanted, service)
     return True

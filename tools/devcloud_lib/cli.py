@@ -25,7 +25,8 @@ from devcloud_lib.services import horizon, mariadb
 
 DESCRIPTION = """\
 A real local OpenStack cloud for osc-image-props: Keystone, Placement,
-Glance, Nova API, conductor, scheduler and compute (fake virt driver) as
+Glance, Nova API, conductor, scheduler and compute (fake virt driver; on a
+libvirt mode, the libvirt driver with libvirtd and QEMU from Debian) as
 separate processes on 127.0.0.1, RabbitMQ and MariaDB (for Nova) from
 Debian, SQLite (WAL) for the others, and a stub for the network endpoint
 (the one non-real piece: empty Neutron answers).  State lives in
@@ -57,9 +58,9 @@ def _modes_help():
     lines = []
     for name, mode in modes.MODES.items():
         default = "  [default]" if name == modes.DEFAULT else ""
-        lines.append(f"  {name:<10} {mode.summary}{default}")
+        lines.append(f"  {name:<14} {mode.summary}{default}")
     for alias, name in modes.ALIASES.items():
-        lines.append(f"  {alias:<10} the newest: {name}")
+        lines.append(f"  {alias:<14} the newest: {name}")
     return "\n".join(lines)
 
 
@@ -123,8 +124,16 @@ def build_parser():
                      "suite (full) or its read path (smoke) on")
     cmd.add_argument("--default", action="store_true",
                      help="only the mode `up` starts without --nova")
+    cmd.add_argument("--driver", choices=(modes.FAKE, modes.LIBVIRT),
+                     help="only the modes whose nova-compute runs this virt "
+                     "driver")
 
-    sub.add_parser("packages", help="the Debian packages `up` installs")
+    cmd = sub.add_parser("packages", help="the Debian packages `up` "
+                         "installs")
+    cmd.add_argument("--nova", choices=modes.choices(), metavar="MODE",
+                     help="for this mode (default: for every mode without "
+                     "a hypervisor; a libvirt mode adds libvirt, QEMU and "
+                     "swtpm)")
 
     cmd = sub.add_parser("cell", help="take a cell of a multi-cell cloud "
                          "down (its database refuses Nova) or up again")
@@ -249,7 +258,8 @@ def cmd_env(cloud, args):
 
 def cmd_modes(args):
     chosen = [m for m in modes.MODES.values()
-              if not args.ci or m.ci == args.ci]
+              if (not args.ci or m.ci == args.ci)
+              and (not args.driver or m.driver == args.driver)]
     if args.default:
         chosen = [modes.get(modes.DEFAULT)]
     if args.json:
@@ -378,7 +388,8 @@ def _main(argv):
     if args.command == "modes":
         return cmd_modes(args)
     if args.command == "packages":
-        print(" ".join(lifecycle.debian_packages()))
+        print(" ".join(lifecycle.debian_packages(
+            modes.get(args.nova) if args.nova else None)))
         return 0
     if args.command == "up":
         return lifecycle.up(_cloud(modes.get(args.nova), args.cells or 1,

@@ -41,12 +41,20 @@ class Cloud:
     def load_settings(self, check_free=True):
         self.layout.make_dirs()
         self.ports, self.ports_changed = ports_mod.assign(
-            self.layout.run_file("ports.json"), check_free=check_free)
+            self.layout.run_file("ports.json"), check_free=check_free,
+            services=ports_mod.SERVICES + self.extra_services)
         if self.ports_changed:
             for marker in PORT_STEPS:
                 self.forget(marker)
         self.passwords = passwords.load(
-            self.layout.run_file("passwords.json"))
+            self.layout.run_file("passwords.json"),
+            extra=self.extra_services)
+
+    @property
+    def extra_services(self):
+        """Services with a port and a Keystone user that only some modes
+        run: Barbican on a libvirt mode."""
+        return ("barbican",) if self.mode.has_key_manager else ()
 
     @property
     def up_command(self):

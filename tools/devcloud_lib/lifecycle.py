@@ -21,9 +21,11 @@ from devcloud_lib import cells, context, facts, install, procs
 from devcloud_lib import ports as ports_mod
 from devcloud_lib.progress import StepFailed
 from devcloud_lib.services import (
+    barbican,
     glance,
     horizon,
     keystone,
+    libvirt,
     mariadb,
     neutron,
     nova,
@@ -36,6 +38,10 @@ BROKER = ("rabbitmq", "epmd", "mariadb")
 FIRST_UP_BUDGET = 600
 WARM_UP_BUDGET = 60
 RSS_BUDGET = 3 * 1024 ** 3
+# A libvirt mode also starts libvirtd and virtlogd, and its guests are
+# real QEMU processes (counted in its RSS).
+LIBVIRT_WARM_UP_BUDGET = 90
+LIBVIRT_RSS_BUDGET = 4 * 1024 ** 3
 
 # (process, port key or None, health URL builder or None), in start order;
 # the processes of further cells follow (see processes()).
@@ -55,10 +61,42 @@ PROCESSES = [
 ]
 
 
+# A libvirt mode's hypervisor, started before nova-compute.
+LIBVIRT_PROCESSES = [
+    (libvirt.LOGD, None, None),
+    (libvirt.SERVICE, None, None),
+]
+
+
 def processes(cloud):
     extra = [(name, None, None) for name, _conf in nova.daemons(cloud)
              if name not in {p[0] for p in PROCESSES}]
-    return PROCESSES + extra
+    hypervisor = LIBVIRT_PROCESSES if cloud.mode.is_libvirt else []
+    key_manager = [(barbican.SERVICE, barbican.SERVICE, barbican.health_url)
+                   ] if cloud.mode.has_key_manager else []
+    return hypervisor + PROCESSES + key_manager + extra
+
+
+def budgets(mode):
+    """(warm up seconds, RSS bytes) that ``up`` measures a cloud against."""
+    if mode.is_libvirt:
+        return LIBVIRT_WARM_UP_BUDGET, LIBVIRT_RSS_BUDGET
+    return WARM_UP_BUDGET, RSS_BUDGET
+
+
+def stop(cloud, undefine_guests=False):
+    """Stop every process of the cloud (a libvirt mode's guests first);
+    return the names of the live ones."""
+    guests = []
+    if cloud.mode.is_libvirt:
+        guests = libvirt.stop_guests(cloud, undefine=undefine_guests)
+    return guests + cloud.registry.stop_all(last=BROKER)
+
+
+def rss(cloud, records):
+    """Resident memory of the cloud's process groups and its guests."""
+    guests = libvirt.guest_pids() if cloud.mode.is_libvirt else ()
+    return procs.group_rss((r["pid"] for r in records), pids=guests)
 
 
 def in_parallel(progress, steps):
@@ -102,6 +140,10 @@ def health(cloud):
 def up(cloud):
     progress = cloud.progress
     layout = cloud.layout
+    if cloud.mode.is_libvirt and layout.cells > 1:
+        progress.say(f"FAILED: {cloud.mode.name} runs one compute host on "
+                     "one libvirtd: it has one cell")
+        return 1
     layout.make_dirs()
     if cloud.registry.load():
         cloud.load_settings(check_free=False)
@@ -114,7 +156,7 @@ def up(cloud):
             return 0
         why = ("half-running" if not healthy else
                "running with an outdated install or nova_patch")
-        stopped = cloud.registry.stop_all(last=BROKER)
+        stopped = stop(cloud)
         progress.say("stopped a {} cloud ({})".format(why, ", ".join(
             stopped or ["nothing alive"])))
     try:
@@ -122,10 +164,10 @@ def up(cloud):
         _start(cloud)
     except StepFailed as failure:
         _report_failure(cloud, failure)
-        cloud.registry.stop_all(last=BROKER)
+        stop(cloud)
         return 1
     except BaseException:
-        cloud.registry.stop_all(last=BROKER)
+        stop(cloud)
         raise
     _figures(cloud, installed)
     return 0
@@ -142,8 +184,13 @@ def _is_current(cloud):
 DEBIAN_SERVICES = (rabbitmq, mariadb)
 
 
-def debian_packages():
-    return [service.PACKAGE for service in DEBIAN_SERVICES]
+def debian_packages(mode=None):
+    """The Debian packages ``up`` installs for ``mode`` (default: for every
+    mode without a hypervisor)."""
+    found = [service.PACKAGE for service in DEBIAN_SERVICES]
+    if mode is not None and mode.is_libvirt:
+        found += list(libvirt.PACKAGES)
+    return found
 
 
 def _install(cloud):
@@ -151,6 +198,10 @@ def _install(cloud):
     with progress.step(", ".join(debian_packages()) + " (Debian) present"):
         for service in DEBIAN_SERVICES:
             service.ensure_installed(progress)
+    if mode.is_libvirt:
+        with progress.step("libvirt, QEMU, swtpm and libvirt-python's "
+                           "build dependencies (Debian) present"):
+            libvirt.ensure_installed(progress)
     with progress.step(f"venv {layout.venv}: {mode.summary}"):
         installed = install.ensure_venv(mode, layout)
         installed = install.ensure_neutron_ext(layout) or installed
@@ -166,6 +217,17 @@ def _start(cloud):
     with progress.step(f"configuration rendered in {cloud.layout.etc}"):
         for service in (keystone, placement, glance, neutron, nova):
             service.configure(cloud)
+        if cloud.mode.is_libvirt:
+            libvirt.configure(cloud)
+        if cloud.mode.has_key_manager:
+            barbican.configure(cloud)
+    if cloud.mode.is_libvirt:
+        # Before Nova's computes, which connect at start-up.
+        with progress.step("libvirtd and virtlogd on {} (virt_type "
+                           "{})".format(libvirt.uri(cloud),
+                                        libvirt.virt_type())):
+            libvirt.start(cloud)
+            libvirt.wait_ready(cloud)
     rabbitmq.start(cloud)
     with progress.step("mariadb"):
         mariadb.prepare(cloud)
@@ -205,7 +267,7 @@ def _start(cloud):
     _seed_settings(cloud, nova_started=time.time())
     for daemon, conf in nova.daemons(cloud):
         nova.start_daemon(cloud, daemon, conf)
-    in_parallel(progress, {
+    waits = {
         f"placement on {cloud.url('placement')}":
             lambda: placement.wait_ready(cloud),
         f"glance on {cloud.url('glance')}":
@@ -214,11 +276,17 @@ def _start(cloud):
             lambda: neutron.wait_ready(cloud),
         f"nova-api on {cloud.url('nova-api')}":
             lambda: nova.wait_api(cloud),
-    })
-    with progress.step("nova-compute up ({}); flavor, images, networks, "
-                       "TPM traits".format(", ".join(
+    }
+    if cloud.mode.has_key_manager:
+        barbican.start(cloud)
+        waits[f"barbican on {barbican.url(cloud)}"] = (
+            lambda: barbican.wait_ready(cloud))
+    in_parallel(progress, waits)
+    with progress.step("nova-compute up ({}); flavor, images, networks{}"
+                       .format(", ".join(
                            cells.compute_hosts(cloud.layout.cells,
-                                               cloud.mode.computes)))):
+                                               cloud.mode.computes)),
+                           "" if cloud.mode.is_libvirt else ", TPM traits")):
         _invenv(cloud, "seed", "resources", settings, service="nova-compute")
     # A cloud made before its mode had more hosts maps the new ones too.
     hosts_marker = "nova-hosts-{}".format(len(cells.compute_hosts(
@@ -242,13 +310,24 @@ def _seed_settings(cloud, nova_started=None):
                                              cloud.mode.computes),
         "conductor_hosts": cells.conductor_hosts(cloud.layout.cells),
         "flavors": facts.flavors(cloud.mode),
+        # The fake driver reports no TPM support: the seed adds the traits
+        # a vTPM server is scheduled by.  libvirt reports its own.
+        "add_tpm_traits": not cloud.mode.is_libvirt,
+        # libvirt names its node after the machine: the seed finds the
+        # node's provider by the UUID nova-compute keeps in its state.
+        "node_ids": nova.node_id_files(cloud) if cloud.mode.is_libvirt
+        else {},
         "endpoints": {
             "placement": cloud.url("placement"),
             "image": cloud.url("glance"),
             "compute": cloud.url("nova-api") + "/v2.1",
             "network": cloud.url("neutron"),
         },
+        # Service users only some modes have (Barbican's).
+        "service_users": list(cloud.extra_services),
     }
+    if cloud.mode.has_key_manager:
+        settings["endpoints"][barbican.SERVICE_TYPE] = barbican.url(cloud)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         json.dump(settings, out)
@@ -273,20 +352,22 @@ def _figures(cloud, installed):
     progress = cloud.progress
     elapsed = progress.elapsed
     records = cloud.registry.load()
-    rss = procs.group_rss(r["pid"] for r in records.values())
-    # The 60 s budget is for a cloud whose installs and databases exist.
+    rss_used = rss(cloud, records.values())
+    warm_budget, rss_budget = budgets(cloud.mode)
+    # The warm budget is for a cloud whose installs and databases exist.
     if installed:
         kind, budget = "first up (with installs)", FIRST_UP_BUDGET
     elif cloud.created:
         kind, budget = "first up (new databases)", FIRST_UP_BUDGET
     else:
-        kind, budget = "warm up", WARM_UP_BUDGET
+        kind, budget = "warm up", warm_budget
     time_ok = "ok" if elapsed <= budget else "OVER"
-    rss_ok = "ok" if rss <= RSS_BUDGET else "OVER"
+    rss_ok = "ok" if rss_used <= rss_budget else "OVER"
     progress.say(f"devcloud {cloud.layout.name} is up: {kind} in "
                  f"{elapsed:.0f} s (budget {budget} s: {time_ok}); RSS of "
-                 f"{len(records)} process groups {rss / 2 ** 20:.0f} MiB "
-                 f"(budget {RSS_BUDGET // 2 ** 20} MiB: {rss_ok})")
+                 f"{len(records)} process groups "
+                 f"{rss_used / 2 ** 20:.0f} MiB "
+                 f"(budget {rss_budget // 2 ** 20} MiB: {rss_ok})")
     progress.say(f"clouds.yaml: {cloud.layout.clouds_yaml} (clouds "
                  "devcloud, devcloud-alt, devcloud-reader, devcloud-admin); "
                  'eval "$(tools/devcloud env)"')
@@ -294,7 +375,7 @@ def _figures(cloud, installed):
                  "passwords in clouds.yaml)")
     with open(cloud.layout.run_file("last-up.json"), "w") as out:
         json.dump({"kind": kind, "seconds": round(elapsed, 1),
-                   "rss_bytes": rss, "time": time.time()}, out)
+                   "rss_bytes": rss_used, "time": time.time()}, out)
 
 
 def _report_failure(cloud, failure):
@@ -309,7 +390,7 @@ def _report_failure(cloud, failure):
 
 
 def down(cloud, purge=False):
-    stopped = cloud.registry.stop_all(last=BROKER)
+    stopped = stop(cloud, undefine_guests=purge)
     cloud.progress.say("devcloud {}: stopped {}".format(
         cloud.layout.name, ", ".join(stopped) or "nothing (not running)"))
     if purge and os.path.isdir(cloud.layout.cloud):
@@ -337,7 +418,6 @@ def status(cloud):
         print(row.format(name, pid or "-", port or "-", state))
     records = cloud.registry.load()
     if records:
-        rss = procs.group_rss(r["pid"] for r in records.values()
-                              if procs.is_alive(r))
-        print("total RSS %.0f MiB" % (rss / 2 ** 20))
+        used = rss(cloud, [r for r in records.values() if procs.is_alive(r)])
+        print("total RSS %.0f MiB" % (used / 2 ** 20))
     return 0 if all(h for _p, _port, h in states.values()) else 3

@@ -39,6 +39,15 @@ ALL_IMAGE_KEYS = "all-image-keys"
 FULL = "full"
 SMOKE = "smoke"
 
+# Nova's virt driver on the mode's compute hosts (Mode.driver): the fake
+# driver, or libvirt with Debian's libvirt and QEMU (TCG, or KVM where
+# /dev/kvm can be used), as devstack's gate runs Nova.
+FAKE = "fake"
+LIBVIRT = "libvirt"
+
+# What builds libvirt-python (an sdist only) in a libvirt mode's venv.
+LIBVIRT_PYTHON = "libvirt-python"
+
 
 @dataclasses.dataclass(frozen=True)
 class Release:
@@ -50,6 +59,9 @@ class Release:
     placement: str
     glance: str
     neutron: str
+    # The key manager a libvirt mode runs for vTPM servers (None: none in
+    # the series' table yet).
+    barbican: str = None
 
     @property
     def constraints_name(self):
@@ -71,7 +83,7 @@ RELEASES = {r.series: r for r in (
             neutron="27.0.4"),
     Release("2026.1", "Gazpacho", nova="33.0.2", keystone="29.1.0",
             placement="15.0.0", glance="32.0.0",
-            neutron="28.0.2"),
+            neutron="28.0.2", barbican="22.0.0"),
 )}
 
 
@@ -88,6 +100,13 @@ class Mode:
     ci: str
     # Compute hosts in cell1: two where the tests live-migrate servers.
     computes: int = 1
+    # FAKE or LIBVIRT (one compute host: one libvirtd holds its guests).
+    driver: str = FAKE
+    # What nova-compute records as hw_machine_type for a server whose
+    # image has none (libvirt: Nova's default for x86_64, which libvirt
+    # expands to the newest versioned type in the domain XML); None where
+    # the driver records nothing.
+    recorded_machine_type: str = None
 
     @property
     def series(self):
@@ -108,10 +127,15 @@ class Mode:
         return int(self.nova.split(".")[0]) >= 33
 
     @property
+    def is_libvirt(self):
+        return self.driver == LIBVIRT
+
+    @property
     def summary(self):
         how = {True: " + nova_patch", False: ""}[self.patched]
+        driver = ", libvirt/QEMU" if self.is_libvirt else ""
         return (f"Nova {self.nova} ({self.series} {self.release.codename})"
-                f"{how}: max {self.max_microversion}")
+                f"{how}{driver}: max {self.max_microversion}")
 
     @property
     def requirements(self):
@@ -127,7 +151,21 @@ class Mode:
             # Clients for seeding, the smoke test, the demo and tests.
             "openstacksdk",
             "python-openstackclient",
-        ]
+        ] + self._hypervisor_requirements
+
+    @property
+    def has_key_manager(self):
+        """A libvirt mode runs Barbican: swtpm's secrets are kept there."""
+        return self.is_libvirt and self.release.barbican is not None
+
+    @property
+    def _hypervisor_requirements(self):
+        if not self.is_libvirt:
+            return []
+        found = [LIBVIRT_PYTHON]
+        if self.has_key_manager:
+            found.append("barbican==" + self.release.barbican)
+        return found
 
     @property
     def constraints_name(self):
@@ -140,11 +178,14 @@ class Mode:
                 "placement": self.release.placement,
                 "glance": self.release.glance,
                 "neutron": self.release.neutron,
+                "barbican": (self.release.barbican if self.has_key_manager
+                             else None),
                 "constraints": self.constraints_name,
                 "patched": self.patched,
                 "max_microversion": self.max_microversion,
                 "dialect": self.dialect, "ci": self.ci,
-                "computes": self.computes,
+                "computes": self.computes, "driver": self.driver,
+                "recorded_machine_type": self.recorded_machine_type,
                 "summary": self.summary}
 
 
@@ -165,6 +206,13 @@ MODES = {m.name: m for m in (
     # real, per secret security mode.
     Mode("2026.1", RELEASES["2026.1"], patched=False,
          max_microversion="2.103", dialect=STANDARD, ci=SMOKE, computes=2),
+    # The newest Nova on a real hypervisor: nova-compute's libvirt driver
+    # records what it chose in the server's copy (recorded-by-nova), and
+    # writes the domain XML libvirt runs.  Its own suite
+    # (tests/functional/test_libvirt.py) in tools/run-tests --all.
+    Mode("2026.1-libvirt", RELEASES["2026.1"], patched=False,
+         max_microversion="2.103", dialect=STANDARD, ci=None,
+         driver=LIBVIRT, recorded_machine_type="pc"),
 )}
 
 # Other names a mode answers to; ``upstream`` is the newest Nova.

@@ -19,15 +19,17 @@ NAMES = ("admin", "demo", "alt", "demo-reader", "nova", "placement",
          "glance", "neutron", "rabbitmq")
 
 
-def load(path):
+def load(path, extra=()):
+    """The passwords of NAMES and ``extra`` (users a mode adds)."""
+    names = NAMES + tuple(extra)
     try:
         with open(path) as saved:
             values = json.load(saved)
     except (OSError, ValueError):
         values = {}
-    if all(name in values for name in NAMES):
+    if all(name in values for name in names):
         return values
-    for name in NAMES:
+    for name in names:
         values.setdefault(name, secrets.token_hex(12))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as saved:

@@ -44,10 +44,11 @@ def is_listening(port, timeout=0.5):
         return False
 
 
-def assign(path, check_free=True):
+def assign(path, check_free=True, services=SERVICES):
     """Return ({service: port}, changed) for the cloud whose file is path.
 
     With ``check_free`` a recorded port that is now taken is replaced.
+    ``services``: SERVICES and those the cloud's mode adds.
     """
     try:
         with open(path) as saved:
@@ -56,7 +57,7 @@ def assign(path, check_free=True):
         ports = {}
     changed = False
     rng = random.SystemRandom()
-    for name in SERVICES:
+    for name in services:
         port = ports.get(name)
         if port and (not check_free or is_free(port)):
             continue

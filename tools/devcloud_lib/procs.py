@@ -153,13 +153,15 @@ def _pids():
             yield int(entry)
 
 
-def group_rss(pgids):
-    """Resident memory (bytes) of every process in the given groups."""
+def group_rss(pgids, pids=()):
+    """Resident memory (bytes) of every process in the given groups, and
+    of the processes ``pids`` (each process counted once)."""
     pgids = set(pgids)
+    pids = set(pids)
     total = 0
     for pid in _pids():
         fields = _stat_fields(pid)
-        if not fields or int(fields[2]) not in pgids:
+        if not fields or (int(fields[2]) not in pgids and pid not in pids):
             continue
         # Field 24 of stat is rss in pages.
         total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")

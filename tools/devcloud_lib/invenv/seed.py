@@ -34,7 +34,7 @@ DOMAIN = facts.DOMAIN
 REGION = facts.REGION
 SERVICES = {  # service type -> name
     "placement": "placement", "image": "glance", "compute": "nova",
-    "network": "neutron"}
+    "network": "neutron", "key-manager": "barbican"}
 # user -> (project, roles)
 USERS = {
     "nova": ("service", ["admin", "service"]),
@@ -74,7 +74,10 @@ def seed_identity(conn, settings):
     roles = {}
     for name in ("admin", "member", "reader", "service"):
         roles[name] = ident.find_role(name) or ident.create_role(name=name)
-    for name, (project, role_names) in USERS.items():
+    users = dict(USERS)
+    for name in settings.get("service_users", []):
+        users[name] = ("service", ["admin", "service"])
+    for name, (project, role_names) in users.items():
         password = settings["passwords"][name]
         user = ident.find_user(name, domain_id=DOMAIN)
         if user is None:
@@ -114,8 +117,11 @@ def seed_resources(conn, settings):
     network = ensure_network(conn)
     hosts = settings.get("compute_hosts", ["devcloud"])
     providers = wait_compute(conn, settings["nova_started"], hosts,
-                             settings.get("conductor_hosts", hosts))
-    for provider in providers.values():
+                             settings.get("conductor_hosts", hosts),
+                             settings.get("node_ids"))
+    # The fake driver reports no TPM traits; libvirt reports its own.
+    for provider in providers.values() if settings.get(
+            "add_tpm_traits", True) else ():
         add_traits(conn, provider, TPM_TRAITS)
     return {"images": images, "network": network,
             "resource_providers": providers}
@@ -163,7 +169,8 @@ def ensure_image(conn, name, properties):
     return image["id"]
 
 
-def wait_compute(conn, started, hosts, conductor_hosts, timeout=180):
+def wait_compute(conn, started, hosts, conductor_hosts, node_ids=None,
+                 timeout=180):
     """Wait until the Nova services started at ``started`` (epoch) have
     reported in, and each compute host's resource provider exists;
     return {host: provider uuid}.
@@ -171,7 +178,10 @@ def wait_compute(conn, started, hosts, conductor_hosts, timeout=180):
     A service row still "up" from before a restart is not enough: until
     the new process consumes its RabbitMQ queue, casts to it are lost.
     The conductor of a further cell runs on that cell's compute host.
+    ``node_ids``: {host: path of its compute_id file} where the node is
+    not named after the host.
     """
+    node_ids = node_ids or {}
     wanted = {("nova-conductor", "devcloud"), ("nova-scheduler", "devcloud")}
     for host in hosts:
         wanted.add(("nova-compute", host))
@@ -189,12 +199,31 @@ def wait_compute(conn, started, hosts, conductor_hosts, timeout=180):
                 "/resource_providers?name=" + host).json()
             if rps["resource_providers"]:
                 providers[host] = rps["resource_providers"][0]["uuid"]
+            elif host in node_ids:
+                node = node_provider(conn, node_ids[host])
+                if node:
+                    providers[host] = node
         if len(providers) == len(hosts):
             return providers
         time.sleep(1)
     missing = sorted("%s on %s" % pair for pair in wanted - fresh)
     raise SystemExit(f"{', '.join(missing) or 'resource providers'} did "
                      f"not report to Nova and Placement within {timeout}s")
+
+
+def node_provider(conn, path):
+    """The resource provider of a compute node not named after its host
+    (libvirt names it after the machine's hostname): the node's UUID, which
+    nova-compute writes to ``compute_id`` in its state_path; None until the
+    provider exists in Placement."""
+    try:
+        with open(path) as src:
+            node = src.read().strip()
+    except OSError:
+        return None
+    found = conn.placement.get("/resource_providers/" + node,
+                               raise_exc=False)
+    return node if found.status_code == 200 else None
 
 
 def reported_since(updated_at, started):

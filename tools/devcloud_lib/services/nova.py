@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Nova: API (WSGI under uwsgi), conductor, scheduler, compute (fake driver).
+"""Nova: API (WSGI under uwsgi), conductor, scheduler, compute (the fake
+driver, or libvirt on a libvirt mode: see libvirt.py).
 
 cell0 and cell1 on MariaDB (see mariadb.py for why not SQLite), one
 worker each; cell1 has the mode's number of compute hosts (two where
@@ -23,7 +24,7 @@ import shutil
 import string
 
 from devcloud_lib import cells, paths
-from devcloud_lib.services import mariadb, rabbitmq
+from devcloud_lib.services import libvirt, mariadb, rabbitmq
 from devcloud_lib.services import uwsgi
 
 API = "nova-api"
@@ -35,6 +36,13 @@ def _cell1_computes(cloud):
         found.append((f"nova-compute{suffix}", f"nova-compute{suffix}.conf",
                       host, f"nova{suffix}"))
     return found
+
+
+def node_id_files(cloud):
+    """{host: the file its nova-compute keeps its node's UUID in}, for
+    cell1's computes."""
+    return {host: os.path.join(cloud.layout.data, state, "compute_id")
+            for _name, _conf, host, state in _cell1_computes(cloud)}
 
 
 def daemons(cloud):
@@ -61,11 +69,25 @@ def _cell_db(cloud, cell):
                        socket=cells.db_socket(cloud, cell))
 
 
-def _service_clients(cloud):
-    with open(os.path.join(paths.TEMPLATES_DIR,
-                           "nova-service-clients.inc")) as inc:
+def _include(cloud, name, extra=None):
+    with open(os.path.join(paths.TEMPLATES_DIR, name)) as inc:
         return string.Template(inc.read()).substitute(
-            cloud.template_values())
+            cloud.template_values(), **(extra or {}))
+
+
+def _service_clients(cloud):
+    return _include(cloud, "nova-service-clients.inc")
+
+
+def _driver_options(cloud, conf):
+    """The virt driver's part of the compute configuration ``conf``."""
+    if not cloud.mode.is_libvirt:
+        return _include(cloud, "nova-compute-fake.inc")
+    key_manager = _include(cloud, "nova-key-manager.inc") if (
+        cloud.mode.has_key_manager) else ""
+    return _include(cloud, "nova-compute-libvirt.inc", dict(
+        libvirt.template_values(cloud), key_manager=key_manager,
+        compute_conf=cloud.layout.etc_file(conf)))
 
 
 def configure(cloud):
@@ -92,7 +114,7 @@ def configure(cloud):
         for conf, host, state in computes:
             layout.data_dir(state + "/instances")
             cloud.render("nova-compute.conf", extra=dict(
-                cell_values, host=host,
+                cell_values, host=host, driver=_driver_options(cloud, conf),
                 compute_state=os.path.join(layout.data, state)), name=conf)
     shutil.copyfile(os.path.join(layout.venv, "etc", "nova", "api-paste.ini"),
                     layout.etc_file("api-paste.ini"))
@@ -148,7 +170,10 @@ def start_api(cloud):
 
 
 def start_daemon(cloud, name, conf):
-    if name.startswith("nova-compute"):
+    if name.startswith("nova-compute") and cloud.mode.is_libvirt:
+        argv = [cloud.layout.bin("nova-compute"), "--config-file",
+                cloud.layout.etc_file(conf)]
+    elif name.startswith("nova-compute"):
         # The fake driver, declaring vTPM support (see the script).
         argv = [cloud.layout.python,
                 os.path.join(paths.INVENV_DIR, "nova_compute.py"),
