@@ -21,14 +21,12 @@ Every cloud with 2.98 must pass each test the stock 2024.2 cloud
 must skip them.  Exit 1 if a check fails or a required mode has no results.
 """
 import argparse
-import os
 import sys
 
+from devcloud import modes
 from tests.tempest import results as results_mod
 
 REPO_ROOT = results_mod.REPO_ROOT
-sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
-from devcloud_lib import modes  # noqa: E402
 
 BASELINE = "unpatched"
 NO_NEUTRON = "Neutron is not available"

@@ -18,7 +18,7 @@ Tempest needs two images and two flavors of its own: the rebuild and
 resize tests move a server from one to the other.  The images carry no
 properties, so that any server Tempest boots can be deleted and its
 compute host restarted at any time (see the vTPM note in
-tools/devcloud_lib/facts.py).
+devcloud/facts.py).
 """
 import json
 import os
@@ -26,9 +26,9 @@ import sys
 
 import openstack
 
-# The seed's own helpers: tools/devcloud_lib/invenv/seed.py.
+# The seed's own helpers: devcloud/invenv/seed.py.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__)))), "tools", "devcloud_lib",
+    os.path.dirname(os.path.abspath(__file__)))), "devcloud",
     "invenv"))
 import seed  # noqa: E402
 

@@ -32,13 +32,12 @@ import sys
 
 import yaml
 
+from devcloud import facts, modes
 from tests.tempest import results as results_mod
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = results_mod.REPO_ROOT
 DEVCLOUD = os.path.join(REPO_ROOT, "tools", "devcloud")
-sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
-from devcloud_lib import facts, modes  # noqa: E402
 
 EXCLUDE = os.path.join(HERE, "exclude.txt")
 # The clouds.yaml entry of the cloud's admin: Tempest makes its projects,

@@ -25,7 +25,7 @@ import sys
 import time
 
 from bench_lib import paths
-from devcloud_lib import facts, modes
+from devcloud import facts, modes
 
 FLAVOR = "bench-nano"
 # The plain seed image: the bench's servers need no TPM traits.

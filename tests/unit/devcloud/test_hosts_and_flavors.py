@@ -15,8 +15,8 @@ import types
 
 import testtools
 
-from devcloud_lib import cells, facts, modes
-from devcloud_lib.services import nova
+from devcloud import cells, facts, modes
+from devcloud.services import nova
 
 
 def _cloud(mode_name, cells_count=1):
@@ -84,7 +84,7 @@ class TestSchemaSync(testtools.TestCase):
         cloud = types.SimpleNamespace(
             done=lambda marker: marker in done, mark_done=done.add,
             run=lambda service, argv: ran.append((service, argv)))
-        from devcloud_lib.services import mariadb
+        from devcloud.services import mariadb
         for _ in range(2):
             mariadb.sync_once(cloud, "glance", ["glance-manage", "db_sync"])
             mariadb.sync_once(cloud, "placement", ["placement-manage"])

@@ -18,7 +18,7 @@ import os
 import fixtures
 import testtools
 
-from devcloud_lib import context, install, modes, paths, ports, progress
+from devcloud import context, install, modes, paths, ports, progress
 
 
 class TestNeutronExt(testtools.TestCase):

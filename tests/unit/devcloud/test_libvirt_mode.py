@@ -22,11 +22,11 @@ import subprocess
 import fixtures
 import testtools
 
-from devcloud_lib import cli, context, lifecycle, modes, passwords, paths
-from devcloud_lib import ports as ports_mod
-from devcloud_lib import procs
-from devcloud_lib import progress as progress_mod
-from devcloud_lib.services import barbican, libvirt, nova
+from devcloud import cli, context, lifecycle, modes, passwords, paths
+from devcloud import ports as ports_mod
+from devcloud import procs
+from devcloud import progress as progress_mod
+from devcloud.services import barbican, libvirt, nova
 
 LIBVIRT_MODES = [m for m in modes.MODES.values() if m.is_libvirt]
 FAKE_MODES = [m for m in modes.MODES.values() if not m.is_libvirt]
@@ -155,7 +155,7 @@ class TestConfiguration(testtools.TestCase):
         # No TCP: the daemon is started without --listen.
         argv = []
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.context.Cloud.start",
+            "devcloud.context.Cloud.start",
             lambda self, name, command, env=None: argv.append(command)))
         libvirt.start(cloud)
         self.assertEqual([libvirt.VIRTLOGD, libvirt.LIBVIRTD],
@@ -190,7 +190,7 @@ class TestVirtType(testtools.TestCase):
         device = self.useFixture(fixtures.TempDir()).join("kvm")
         open(device, "w").close()
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.services.libvirt.KVM", device))
+            "devcloud.services.libvirt.KVM", device))
         os.chmod(device, 0o600)
         self.assertFalse(libvirt.kvm_usable())
         self.assertEqual("qemu", libvirt.virt_type())
@@ -199,7 +199,7 @@ class TestVirtType(testtools.TestCase):
         self.assertEqual("kvm", libvirt.virt_type())
         os.chmod(device, stat.S_IRUSR)
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.services.libvirt.KVM", device + ".missing"))
+            "devcloud.services.libvirt.KVM", device + ".missing"))
         self.assertFalse(libvirt.kvm_usable())
 
 
@@ -280,11 +280,11 @@ class TestStop(testtools.TestCase):
         calls = []
         cloud = _cloud(self, mode_name)
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.services.libvirt.stop_guests",
+            "devcloud.services.libvirt.stop_guests",
             lambda cloud, undefine=False: calls.append(
                 ("guests", undefine)) or ["instance-00000001"]))
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.procs.Registry.stop_all",
+            "devcloud.procs.Registry.stop_all",
             lambda self, names=None, last=(): calls.append(
                 ("processes", last)) or ["libvirtd"]))
         return lifecycle.stop(cloud, **kwargs), calls

@@ -19,8 +19,8 @@ from unittest import mock
 import fixtures
 import testtools
 
-from devcloud_lib import paths
-from devcloud_lib import procs
+from devcloud import paths
+from devcloud import procs
 
 
 class TestRegistryThreads(testtools.TestCase):

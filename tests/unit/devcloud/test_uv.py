@@ -15,7 +15,7 @@ from unittest import mock
 
 import testtools
 
-from devcloud_lib import uv
+from devcloud import uv
 
 
 class TestInstallCommand(testtools.TestCase):

@@ -12,14 +12,14 @@
 
 """Neutron: neutron-server's API under uwsgi, ML2, MariaDB.
 
-The mechanism driver is ``devcloud_loopback`` (tools/devcloud_lib/
+The mechanism driver is ``devcloud_loopback`` (devcloud/
 neutron_ext/loopback.py): ports are bound and get addresses, and no
 dataplane exists.  No agent runs, so no RPC server either: the API process
 is all of Neutron here.
 """
 import os
 
-from devcloud_lib.services import mariadb, uwsgi
+from devcloud.services import mariadb, uwsgi
 
 SERVICE = "neutron"
 DATABASE = "neutron"

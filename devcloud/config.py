@@ -14,7 +14,7 @@
 import os
 import string
 
-from devcloud_lib import paths
+from devcloud import paths
 
 
 def render(template_name, values, target):

@@ -29,7 +29,7 @@ import openstack
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-from devcloud_lib import facts, modes  # noqa: E402
+from devcloud import facts, modes  # noqa: E402
 
 IMAGE = facts.IMAGE
 FLAVOR = facts.FLAVOR["name"]

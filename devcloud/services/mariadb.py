@@ -23,8 +23,8 @@ import os
 import subprocess
 import time
 
-from devcloud_lib import apt
-from devcloud_lib.progress import StepFailed
+from devcloud import apt
+from devcloud.progress import StepFailed
 
 SERVICE = "mariadb"
 SERVER = "/usr/sbin/mariadbd"

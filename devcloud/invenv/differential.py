@@ -34,7 +34,7 @@ import pymysql
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-from devcloud_lib import facts, modes  # noqa: E402
+from devcloud import facts, modes  # noqa: E402
 
 IMAGE = "differential-image"
 LONG = "x" * 300  # Nova keeps at most 255 characters of a value

@@ -23,9 +23,9 @@ import os
 import shutil
 import string
 
-from devcloud_lib import cells, paths
-from devcloud_lib.services import libvirt, mariadb, rabbitmq
-from devcloud_lib.services import uwsgi
+from devcloud import cells, paths
+from devcloud.services import libvirt, mariadb, rabbitmq
+from devcloud.services import uwsgi
 
 API = "nova-api"
 def _cell1_computes(cloud):

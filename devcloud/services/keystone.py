@@ -11,8 +11,8 @@
 # under the License.
 
 """Keystone: fernet tokens, MariaDB, the public WSGI app under uwsgi."""
-from devcloud_lib import context
-from devcloud_lib.services import mariadb, uwsgi
+from devcloud import context
+from devcloud.services import mariadb, uwsgi
 
 SERVICE = "keystone"
 

@@ -32,9 +32,9 @@ import secrets
 import shutil
 import sys
 
-from devcloud_lib import install, modes, paths
-from devcloud_lib import ports as ports_mod
-from devcloud_lib.progress import StepFailed
+from devcloud import install, modes, paths
+from devcloud import ports as ports_mod
+from devcloud.progress import StepFailed
 
 SERVICE = "horizon"
 SETTINGS_MODULE = "openstack_dashboard.settings"

@@ -17,11 +17,11 @@ import os
 import shlex
 import sys
 
-from devcloud_lib import cells as cells_mod
-from devcloud_lib import lifecycle, modes, paths, procs
-from devcloud_lib.context import Cloud
-from devcloud_lib.progress import Progress
-from devcloud_lib.services import horizon, mariadb
+from devcloud import cells as cells_mod
+from devcloud import lifecycle, modes, paths, procs
+from devcloud.context import Cloud
+from devcloud.progress import Progress
+from devcloud.services import horizon, mariadb
 
 DESCRIPTION = """\
 A real local OpenStack cloud for osc-image-props: Keystone, Placement,

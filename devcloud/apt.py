@@ -14,7 +14,7 @@
 import os
 import subprocess
 
-from devcloud_lib.progress import StepFailed
+from devcloud.progress import StepFailed
 
 
 def install(progress, package, marker_path, service):

@@ -16,9 +16,9 @@ import time
 import urllib.error
 import urllib.request
 
-from devcloud_lib import config, passwords, procs
-from devcloud_lib import ports as ports_mod
-from devcloud_lib.progress import StepFailed
+from devcloud import config, passwords, procs
+from devcloud import ports as ports_mod
+from devcloud.progress import StepFailed
 
 
 # One-shot steps that write the ports into Keystone's catalog: redone after

@@ -26,8 +26,7 @@
 """
 import os
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
 INVENV_DIR = os.path.join(PACKAGE_DIR, "invenv")

@@ -24,8 +24,8 @@ import shutil
 import subprocess
 import sys
 
-from devcloud_lib import paths, uv
-from devcloud_lib.progress import StepFailed
+from devcloud import paths, uv
+from devcloud.progress import StepFailed
 
 INSTALLED = ".devcloud-installed.json"
 PATCHED = ".devcloud-patched.json"
@@ -110,7 +110,7 @@ def ensure_venv(mode, layout):
     return True
 
 
-# The ML2 driver of tools/devcloud_lib/neutron_ext, made importable by
+# The ML2 driver of devcloud/neutron_ext, made importable by
 # neutron-server as a distribution of its own: ML2 finds mechanism drivers
 # only through entry points.
 NEUTRON_EXT = "devcloud_neutron_ext"

@@ -28,7 +28,7 @@ import openstack
 # The seed facts are shared with the tests: import them from tools/.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-from devcloud_lib import facts  # noqa: E402
+from devcloud import facts  # noqa: E402
 
 DOMAIN = facts.DOMAIN
 REGION = facts.REGION

@@ -11,7 +11,7 @@
 # under the License.
 
 """Placement: MariaDB, its WSGI app under uwsgi."""
-from devcloud_lib.services import mariadb, uwsgi
+from devcloud.services import mariadb, uwsgi
 
 SERVICE = "placement"
 

@@ -19,14 +19,14 @@ with one worker).  Barbican reads its configuration from
 the default places only (each of its modules parses them again), so
 the API runs with HOME set to a directory holding ``.barbican/
 barbican.conf``; the paste pipeline is the release's own file, loaded by
-tools/devcloud_lib/invenv/barbican_api.py.
+devcloud/invenv/barbican_api.py.
 """
 import base64
 import os
 import shutil
 
-from devcloud_lib import paths
-from devcloud_lib.services import uwsgi
+from devcloud import paths
+from devcloud.services import uwsgi
 
 SERVICE = "barbican"
 SERVICE_TYPE = "key-manager"

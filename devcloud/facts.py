@@ -15,7 +15,7 @@
 The seed step creates these; the smoke test, the functional tests, the
 bench and the demo read them from here.  Standard library only.
 """
-from devcloud_lib import modes
+from devcloud import modes
 
 DOMAIN = "default"
 REGION = "RegionOne"

@@ -22,9 +22,9 @@ and Erlang distribution bound to 127.0.0.1.
 import os
 import time
 
-from devcloud_lib import apt
-from devcloud_lib import ports as ports_mod
-from devcloud_lib.progress import StepFailed
+from devcloud import apt
+from devcloud import ports as ports_mod
+from devcloud.progress import StepFailed
 
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
 CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"

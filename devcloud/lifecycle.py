@@ -17,10 +17,10 @@ import shutil
 import threading
 import time
 
-from devcloud_lib import cells, context, facts, install, procs
-from devcloud_lib import ports as ports_mod
-from devcloud_lib.progress import StepFailed
-from devcloud_lib.services import (
+from devcloud import cells, context, facts, install, procs
+from devcloud import ports as ports_mod
+from devcloud.progress import StepFailed
+from devcloud.services import (
     barbican,
     glance,
     horizon,
@@ -335,7 +335,7 @@ def _seed_settings(cloud, nova_started=None):
 
 
 def _invenv(cloud, script, action, settings, service="seed"):
-    from devcloud_lib import paths
+    from devcloud import paths
     cloud.run(service, [cloud.layout.python,
                         os.path.join(paths.INVENV_DIR, script + ".py"),
                         action, settings], timeout=300)

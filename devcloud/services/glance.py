@@ -17,7 +17,7 @@ is what this runs (one worker, bound to 127.0.0.1 by the config).
 """
 import os
 
-from devcloud_lib.services import mariadb
+from devcloud.services import mariadb
 
 SERVICE = "glance"
 

@@ -34,8 +34,8 @@ import socket
 import subprocess
 import time
 
-from devcloud_lib import apt
-from devcloud_lib.progress import StepFailed
+from devcloud import apt
+from devcloud.progress import StepFailed
 
 SERVICE = "libvirtd"
 LOGD = "virtlogd"

@@ -30,7 +30,7 @@ services keep running and reconnect when the cell comes back up.
 """
 import os
 
-from devcloud_lib.services import mariadb
+from devcloud.services import mariadb
 
 MAX_CELLS = 3
 CONTROL_HOST = "devcloud"
