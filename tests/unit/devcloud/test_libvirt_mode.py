@@ -18,6 +18,7 @@ import io
 import os
 import stat
 import subprocess
+import time
 
 import fixtures
 import testtools
@@ -203,6 +204,19 @@ class TestVirtType(testtools.TestCase):
         self.assertFalse(libvirt.kvm_usable())
 
 
+def _wait_asleep(pid, timeout=10):
+    # Until sleep(1) has started and sleeps its RSS still changes (the
+    # forked copy of this process, then the loader).
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as stat_file:
+            fields = stat_file.read().rsplit(")", 1)
+        if fields[0].endswith("(sleep") and fields[1].split()[0] == "S":
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} did not start sleeping")
+
+
 class TestGuests(testtools.TestCase):
 
     def test_rss_counts_guests_once(self):
@@ -210,6 +224,7 @@ class TestGuests(testtools.TestCase):
         child = subprocess.Popen(["sleep", "30"], start_new_session=True)
         self.addCleanup(child.wait)
         self.addCleanup(child.kill)
+        _wait_asleep(child.pid)
         alone = procs.group_rss([], pids=[child.pid])
         self.assertGreater(alone, 0)
         self.assertEqual(0, procs.group_rss([]))
