@@ -37,6 +37,9 @@ class Cloud:
         self.ports_changed = False
         self.passwords = {}
         self.created = False  # a one-time step (database, seed) ran
+        # When Nova's daemons were started (the seed waits for computes
+        # that reported after it).
+        self.nova_started = None
 
     def load_settings(self, check_free=True):
         self.layout.make_dirs()

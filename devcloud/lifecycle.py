@@ -10,31 +10,20 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""``up``, ``down`` and ``status``: the order services start and stop in."""
+"""``up``, ``down`` and ``status`` of the services devcloud/services/
+registers, in the order their needs give."""
 import json
 import os
 import shutil
-import threading
 import time
 
-from devcloud import cells, context, facts, install, procs
+from devcloud import cells, context, graph, install, modes, procs
 from devcloud import ports as ports_mod
+from devcloud import seed
+from devcloud import services as services_mod
 from devcloud.progress import StepFailed
-from devcloud.services import (
-    barbican,
-    glance,
-    horizon,
-    keystone,
-    libvirt,
-    mariadb,
-    neutron,
-    nova,
-    placement,
-    rabbitmq,
-)
+from devcloud.services import horizon, libvirt, nova
 
-# Stopped after every other process, so no client sees them go away.
-BROKER = ("rabbitmq", "epmd", "mariadb")
 FIRST_UP_BUDGET = 600
 WARM_UP_BUDGET = 60
 RSS_BUDGET = 3 * 1024 ** 3
@@ -43,38 +32,21 @@ RSS_BUDGET = 3 * 1024 ** 3
 LIBVIRT_WARM_UP_BUDGET = 90
 LIBVIRT_RSS_BUDGET = 4 * 1024 ** 3
 
-# (process, port key or None, health URL builder or None), in start order;
-# the processes of further cells follow (see processes()).
-PROCESSES = [
-    ("epmd", "epmd", None),
-    ("rabbitmq", "rabbitmq", None),
-    ("mariadb", None, None),
-    ("keystone", "keystone", keystone.health_url),
-    ("neutron", "neutron", neutron.health_url),
-    ("placement", "placement", placement.health_url),
-    ("glance", "glance", glance.health_url),
-    ("nova-api", "nova-api", nova.health_url),
-    ("nova-conductor", None, None),
-    ("nova-scheduler", None, None),
-    ("nova-compute", None, None),
-    ("horizon", None, horizon.health_url),
-]
-
-
-# A libvirt mode's hypervisor, started before nova-compute.
-LIBVIRT_PROCESSES = [
-    (libvirt.LOGD, None, None),
-    (libvirt.SERVICE, None, None),
-]
-
 
 def processes(cloud):
-    extra = [(name, None, None) for name, _conf in nova.daemons(cloud)
-             if name not in {p[0] for p in PROCESSES}]
-    hypervisor = LIBVIRT_PROCESSES if cloud.mode.is_libvirt else []
-    key_manager = [(barbican.SERVICE, barbican.SERVICE, barbican.health_url)
-                   ] if cloud.mode.has_key_manager else []
-    return hypervisor + PROCESSES + key_manager + extra
+    """(process, port key or None, health URL builder or None) of every
+    process of the cloud, in start order."""
+    return [row for service in services_mod.for_mode(cloud.mode)
+            for row in service.process_table(cloud)]
+
+
+def last_to_stop(cloud):
+    """The processes stopped after every other (the broker, the
+    database), so no client sees them go away."""
+    started = [row[0] for service in services_mod.for_mode(cloud.mode)
+               if service.last_to_stop
+               for row in service.process_table(cloud)]
+    return tuple(reversed(started))
 
 
 def budgets(mode):
@@ -85,39 +57,20 @@ def budgets(mode):
 
 
 def stop(cloud, undefine_guests=False):
-    """Stop every process of the cloud (a libvirt mode's guests first);
-    return the names of the live ones."""
-    guests = []
-    if cloud.mode.is_libvirt:
-        guests = libvirt.stop_guests(cloud, undefine=undefine_guests)
-    return guests + cloud.registry.stop_all(last=BROKER)
+    """Stop every process of the cloud (what a service stops first, such
+    as a libvirt mode's guests, before); return the names of the live
+    ones."""
+    stopped = []
+    for service in reversed(services_mod.for_mode(cloud.mode)):
+        if service.stop:
+            stopped += service.stop(cloud, undefine_guests)
+    return stopped + cloud.registry.stop_all(last=last_to_stop(cloud))
 
 
 def rss(cloud, records):
     """Resident memory of the cloud's process groups and its guests."""
     guests = libvirt.guest_pids() if cloud.mode.is_libvirt else ()
     return procs.group_rss((r["pid"] for r in records), pids=guests)
-
-
-def in_parallel(progress, steps):
-    """Run {label: function} in threads; print each; raise first failure."""
-    errors = []
-
-    def runner(label, function):
-        try:
-            with progress.step(label):
-                function()
-        except Exception as exc:  # noqa: BLE001 (re-raised below)
-            errors.append(exc)
-
-    threads = [threading.Thread(target=runner, args=item)
-               for item in steps.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
 
 
 def health(cloud):
@@ -180,28 +133,21 @@ def _is_current(cloud):
         return False  # e.g. nova_patch/ gone: let the install step say so
 
 
-# The services that come from Debian's packages (each module's PACKAGE).
-DEBIAN_SERVICES = (rabbitmq, mariadb)
-
-
 def debian_packages(mode=None):
-    """The Debian packages ``up`` installs for ``mode`` (default: for every
-    mode without a hypervisor)."""
-    found = [service.PACKAGE for service in DEBIAN_SERVICES]
-    if mode is not None and mode.is_libvirt:
-        found += list(libvirt.PACKAGES)
-    return found
+    """The Debian packages ``up`` installs for ``mode`` (default: for the
+    default mode, as for every mode without a hypervisor)."""
+    mode = mode or modes.get(modes.DEFAULT)
+    return [package for service in services_mod.for_mode(mode)
+            for package in service.packages]
 
 
 def _install(cloud):
     progress, mode, layout = cloud.progress, cloud.mode, cloud.layout
-    with progress.step(", ".join(debian_packages()) + " (Debian) present"):
-        for service in DEBIAN_SERVICES:
-            service.ensure_installed(progress)
-    if mode.is_libvirt:
-        with progress.step("libvirt, QEMU, swtpm and libvirt-python's "
-                           "build dependencies (Debian) present"):
-            libvirt.ensure_installed(progress)
+    for service in services_mod.for_mode(mode):
+        if service.install:
+            with progress.step(", ".join(service.packages) +
+                               " (Debian) present"):
+                service.install(progress)
     with progress.step(f"venv {layout.venv}: {mode.summary}"):
         installed = install.ensure_venv(mode, layout)
         installed = install.ensure_neutron_ext(layout) or installed
@@ -211,83 +157,60 @@ def _install(cloud):
     return installed
 
 
+def _steps(cloud, phase):
+    """The graph steps of the services of ``phase``: ``name.init``, then
+    ``name`` (start and wait), each after what it needs."""
+    wanted = {service.name: service
+              for service in services_mod.for_mode(cloud.mode)}
+    steps = []
+    for service in wanted.values():
+        if service.phase != phase:
+            continue
+
+        def needs(names, service=service):
+            # Needs of an earlier phase or of a service this mode does
+            # not run are met already.
+            return tuple(
+                name for name in names
+                if services_mod.service_of(name) in wanted and
+                wanted[services_mod.service_of(name)].phase == service.phase)
+
+        own = ()
+        if service.init:
+            init_label = (service.describe_init(cloud)
+                          if service.describe_init else None)
+            steps.append(graph.Step(
+                service.name + services_mod.INIT, needs(service.init_needs),
+                init_label, lambda s=service: s.init(cloud)))
+            own = (service.name + services_mod.INIT,)
+        steps.append(graph.Step(
+            service.name, own + needs(service.start_needs),
+            service.label(cloud), lambda s=service: _start_and_wait(s, cloud)))
+    return steps
+
+
+def _start_and_wait(service, cloud):
+    if service.start:
+        service.start(cloud)
+    if service.wait:
+        service.wait(cloud)
+
+
 def _start(cloud):
     progress = cloud.progress
     cloud.load_settings()
+    wanted = services_mod.for_mode(cloud.mode)
     with progress.step(f"configuration rendered in {cloud.layout.etc}"):
-        for service in (keystone, placement, glance, neutron, nova):
-            service.configure(cloud)
-        if cloud.mode.is_libvirt:
-            libvirt.configure(cloud)
-        if cloud.mode.has_key_manager:
-            barbican.configure(cloud)
-    if cloud.mode.is_libvirt:
-        # Before Nova's computes, which connect at start-up.
-        with progress.step("libvirtd and virtlogd on {} (virt_type "
-                           "{})".format(libvirt.uri(cloud),
-                                        libvirt.virt_type())):
-            libvirt.start(cloud)
-            libvirt.wait_ready(cloud)
-    rabbitmq.start(cloud)
-    with progress.step("mariadb"):
-        mariadb.prepare(cloud)
-        mariadb.start(cloud)
-        mariadb.wait_ready(cloud)
-
-    def keystone_up():
-        keystone.prepare(cloud)
-        keystone.start(cloud)
-        keystone.wait_ready(cloud)
-
-    in_parallel(progress, {
-        f"rabbitmq on 127.0.0.1:{cloud.ports['rabbitmq']}":
-            lambda: rabbitmq.wait_ready(cloud),
-        f"keystone on {cloud.keystone_url}": keystone_up,
-        "placement database": lambda: placement.prepare(cloud),
-        "glance database": lambda: glance.prepare(cloud),
-        "nova databases and cells": lambda: nova.prepare(cloud),
-        "neutron database": lambda: neutron.prepare(cloud),
-    })
-    further = cells.further(cloud.layout.cells)
-    if further:
-        with progress.step("{}: database, RabbitMQ vhost, cell "
-                           "mapping".format(", ".join(further))):
-            nova.prepare_cells(cloud)
-    for cell in further:  # a new up starts every cell up
-        cells.set_state(cloud, cell, "up")
-    settings = _seed_settings(cloud)
-    if not cloud.done("seed-identity") or cloud.ports_changed:
-        with progress.step("projects, users, roles and catalog"):
-            _invenv(cloud, "seed", "identity", settings)
-        cloud.mark_done("seed-identity")
-    placement.start(cloud)
-    glance.start(cloud)
-    neutron.start(cloud)
-    nova.start_api(cloud)
-    _seed_settings(cloud, nova_started=time.time())
-    for daemon, conf in nova.daemons(cloud):
-        nova.start_daemon(cloud, daemon, conf)
-    waits = {
-        f"placement on {cloud.url('placement')}":
-            lambda: placement.wait_ready(cloud),
-        f"glance on {cloud.url('glance')}":
-            lambda: glance.wait_ready(cloud),
-        f"neutron on {cloud.url('neutron')}":
-            lambda: neutron.wait_ready(cloud),
-        f"nova-api on {cloud.url('nova-api')}":
-            lambda: nova.wait_api(cloud),
-    }
-    if cloud.mode.has_key_manager:
-        barbican.start(cloud)
-        waits[f"barbican on {barbican.url(cloud)}"] = (
-            lambda: barbican.wait_ready(cloud))
-    in_parallel(progress, waits)
+        for service in wanted:
+            if service.configure:
+                service.configure(cloud)
+    graph.run(progress, _steps(cloud, services_mod.CLOUD))
     with progress.step("nova-compute up ({}); flavor, images, networks{}"
                        .format(", ".join(
                            cells.compute_hosts(cloud.layout.cells,
                                                cloud.mode.computes)),
                            "" if cloud.mode.is_libvirt else ", TPM traits")):
-        _invenv(cloud, "seed", "resources", settings, service="nova-compute")
+        seed.run(cloud, "resources", service="nova-compute")
     # A cloud made before its mode had more hosts maps the new ones too.
     hosts_marker = "nova-hosts-{}".format(len(cells.compute_hosts(
         cloud.layout.cells, cloud.mode.computes)))
@@ -297,48 +220,7 @@ def _start(cloud):
         cloud.mark_done("nova-hosts")
         cloud.mark_done(hosts_marker)
     _write_clouds_yaml(cloud)
-    horizon.up(cloud)
-
-
-def _seed_settings(cloud, nova_started=None):
-    path = cloud.layout.run_file("seed-settings.json")
-    settings = {
-        "nova_started": nova_started,
-        "keystone_url": cloud.keystone_url,
-        "passwords": cloud.passwords,
-        "compute_hosts": cells.compute_hosts(cloud.layout.cells,
-                                             cloud.mode.computes),
-        "conductor_hosts": cells.conductor_hosts(cloud.layout.cells),
-        "flavors": facts.flavors(cloud.mode),
-        # The fake driver reports no TPM support: the seed adds the traits
-        # a vTPM server is scheduled by.  libvirt reports its own.
-        "add_tpm_traits": not cloud.mode.is_libvirt,
-        # libvirt names its node after the machine: the seed finds the
-        # node's provider by the UUID nova-compute keeps in its state.
-        "node_ids": nova.node_id_files(cloud) if cloud.mode.is_libvirt
-        else {},
-        "endpoints": {
-            "placement": cloud.url("placement"),
-            "image": cloud.url("glance"),
-            "compute": cloud.url("nova-api") + "/v2.1",
-            "network": cloud.url("neutron"),
-        },
-        # Service users only some modes have (Barbican's).
-        "service_users": list(cloud.extra_services),
-    }
-    if cloud.mode.has_key_manager:
-        settings["endpoints"][barbican.SERVICE_TYPE] = barbican.url(cloud)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(settings, out)
-    return path
-
-
-def _invenv(cloud, script, action, settings, service="seed"):
-    from devcloud import paths
-    cloud.run(service, [cloud.layout.python,
-                        os.path.join(paths.INVENV_DIR, script + ".py"),
-                        action, settings], timeout=300)
+    graph.run(progress, _steps(cloud, services_mod.DASHBOARD))
 
 
 def _write_clouds_yaml(cloud):

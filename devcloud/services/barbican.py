@@ -26,7 +26,7 @@ import os
 import shutil
 
 from devcloud import paths
-from devcloud.services import uwsgi
+from devcloud.services import Service, register, uwsgi
 
 SERVICE = "barbican"
 SERVICE_TYPE = "key-manager"
@@ -81,3 +81,10 @@ def health_url(cloud):
 
 def wait_ready(cloud):
     cloud.wait_http(SERVICE, health_url(cloud), accept=(200, 300))
+
+
+register(Service(
+    SERVICE, wanted=lambda mode: mode.has_key_manager, configure=configure,
+    start=start, wait=wait_ready, start_needs=("keystone",),
+    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
+    describe=lambda cloud: f"barbican on {url(cloud)}"))

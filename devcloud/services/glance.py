@@ -17,7 +17,7 @@ is what this runs (one worker, bound to 127.0.0.1 by the config).
 """
 import os
 
-from devcloud.services import mariadb
+from devcloud.services import Service, mariadb, register
 
 SERVICE = "glance"
 
@@ -36,7 +36,7 @@ def configure(cloud):
         "glance_db": mariadb.url(cloud, "glance")})
 
 
-def prepare(cloud):
+def init(cloud):
     """The schema, first ``up`` only; MariaDB must be up."""
     mariadb.sync_once(cloud, SERVICE, [
         cloud.layout.bin("glance-manage"), "--config-file",
@@ -54,3 +54,11 @@ def health_url(cloud):
 
 def wait_ready(cloud):
     cloud.wait_http(SERVICE, health_url(cloud), accept=(200, 300))
+
+
+register(Service(
+    SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
+    init_needs=("mariadb",), start_needs=("keystone",),
+    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
+    describe_init=lambda cloud: "glance database",
+    describe=lambda cloud: f"glance on {cloud.url(SERVICE)}"))

@@ -35,6 +35,7 @@ import sys
 from devcloud import install, modes, paths
 from devcloud import ports as ports_mod
 from devcloud.progress import StepFailed
+from devcloud.services import DASHBOARD, Service, register
 
 SERVICE = "horizon"
 SETTINGS_MODULE = "openstack_dashboard.settings"
@@ -250,8 +251,9 @@ def wait_ready(cloud):
     cloud.wait_http(SERVICE, health_url(cloud), timeout=120, accept=(200,))
 
 
-def up(cloud):
-    """Install, configure, start and wait; called by ``tools/devcloud up``."""
+def init(cloud):
+    """Horizon's own venv and its configuration (which needs the venv:
+    the static files are compressed there)."""
     progress = cloud.progress
     with progress.step(f"horizon venv {venv(cloud)} "
                        f"({modes.client_release(cloud.mode).series} "
@@ -259,6 +261,9 @@ def up(cloud):
         ensure_installed(cloud)
     with progress.step("horizon configured, static files compressed"):
         configure(cloud)
-    start(cloud)
-    with progress.step(f"horizon on {url(cloud)}"):
-        wait_ready(cloud)
+
+
+register(Service(
+    SERVICE, phase=DASHBOARD, init=init, start=start, wait=wait_ready,
+    processes=lambda cloud: [(SERVICE, None, health_url)],
+    describe=lambda cloud: f"horizon on {url(cloud)}"))

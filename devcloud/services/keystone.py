@@ -11,8 +11,8 @@
 # under the License.
 
 """Keystone: fernet tokens, MariaDB, the public WSGI app under uwsgi."""
-from devcloud import context
-from devcloud.services import mariadb, uwsgi
+from devcloud import context, seed
+from devcloud.services import Service, mariadb, register, uwsgi
 
 SERVICE = "keystone"
 
@@ -28,7 +28,7 @@ def configure(cloud):
         "keystone_db": mariadb.url(cloud, "keystone")})
 
 
-def prepare(cloud):
+def init(cloud):
     """Database, key repositories and the admin user, first ``up`` only.
 
     MariaDB must be up.
@@ -73,3 +73,18 @@ def health_url(cloud):
 
 def wait_ready(cloud):
     cloud.wait_http(SERVICE, health_url(cloud), accept=(200,))
+
+
+def ready(cloud):
+    """Answering, and holding the cloud's projects, users and catalog:
+    what the other services need of Keystone."""
+    wait_ready(cloud)
+    seed.identity(cloud)
+
+
+register(Service(
+    SERVICE, configure=configure, init=init, start=start, wait=ready,
+    init_needs=("mariadb",),
+    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
+    describe_init=lambda cloud: "keystone database, keys, admin",
+    describe=lambda cloud: f"keystone on {cloud.keystone_url}"))

@@ -36,6 +36,7 @@ import time
 
 from devcloud import apt
 from devcloud.progress import StepFailed
+from devcloud.services import Service, register
 
 SERVICE = "libvirtd"
 LOGD = "virtlogd"
@@ -185,3 +186,13 @@ def guest_pids():
         except (OSError, ValueError):
             continue
     return [pid for pid in found if os.path.exists(f"/proc/{pid}")]
+
+
+register(Service(
+    SERVICE, wanted=lambda mode: mode.is_libvirt, packages=PACKAGES,
+    install=ensure_installed, configure=configure, start=start,
+    wait=wait_ready,
+    processes=lambda cloud: [(LOGD, None, None), (SERVICE, None, None)],
+    stop=lambda cloud, undefine: stop_guests(cloud, undefine=undefine),
+    describe=lambda cloud: "libvirtd and virtlogd on {} (virt_type "
+    "{})".format(uri(cloud), virt_type())))

@@ -25,6 +25,7 @@ import time
 
 from devcloud import apt
 from devcloud.progress import StepFailed
+from devcloud.services import Service, register
 
 SERVICE = "mariadb"
 SERVER = "/usr/sbin/mariadbd"
@@ -60,7 +61,7 @@ def _datadir(cloud):
     return os.path.join(cloud.layout.data, "mariadb")
 
 
-def prepare(cloud):
+def init(cloud):
     """Create the data directory, first ``up`` only."""
     if cloud.done("mariadb-datadir"):
         return
@@ -150,3 +151,9 @@ def _check(cloud, statements, what):
     if _sql(cloud, statements) != 0:
         raise StepFailed(what, service=SERVICE,
                          log=cloud.layout.log_file(SERVICE))
+
+
+register(Service(
+    SERVICE, packages=(PACKAGE,), install=ensure_installed, init=init,
+    start=start, wait=wait_ready, last_to_stop=True,
+    describe_init=lambda cloud: "mariadb data directory"))

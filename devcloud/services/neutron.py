@@ -19,7 +19,7 @@ is all of Neutron here.
 """
 import os
 
-from devcloud.services import mariadb, uwsgi
+from devcloud.services import Service, mariadb, register, uwsgi
 
 SERVICE = "neutron"
 DATABASE = "neutron"
@@ -35,7 +35,7 @@ def configure(cloud):
     })
 
 
-def prepare(cloud):
+def init(cloud):
     """Database and schema, first ``up`` only; MariaDB must be up."""
     if cloud.done("neutron-db"):
         return
@@ -62,3 +62,11 @@ def health_url(cloud):
 
 def wait_ready(cloud):
     cloud.wait_http(SERVICE, health_url(cloud), accept=(200,))
+
+
+register(Service(
+    SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
+    init_needs=("mariadb",), start_needs=("keystone", "rabbitmq"),
+    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
+    describe_init=lambda cloud: "neutron database",
+    describe=lambda cloud: f"neutron on {cloud.url(SERVICE)}"))

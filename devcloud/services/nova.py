@@ -22,12 +22,16 @@ compute host (see cells.py).
 import os
 import shutil
 import string
+import time
 
 from devcloud import cells, paths
-from devcloud.services import libvirt, mariadb, rabbitmq
+from devcloud.services import INIT, Service, libvirt, mariadb, rabbitmq
+from devcloud.services import register
 from devcloud.services import uwsgi
 
 API = "nova-api"
+# The conductor, scheduler and computes of every cell.
+DAEMONS = "nova-daemons"
 def _cell1_computes(cloud):
     """(process name, config file, host, state dir) of cell1's computes."""
     found = []
@@ -125,8 +129,16 @@ def manage(cloud, *args, service="nova-manage", conf="nova.conf"):
                         cloud.layout.etc_file(conf)] + list(args))
 
 
-def prepare(cloud):
-    """Databases and cells, first ``up`` only."""
+def init(cloud):
+    """Databases and cells; MariaDB and RabbitMQ must be up."""
+    _init_databases(cloud)
+    _init_cells(cloud)
+    for cell in cells.further(cloud.layout.cells):
+        cells.set_state(cloud, cell, "up")  # a new up starts every cell up
+
+
+def _init_databases(cloud):
+    """The API database, cell0 and cell1, first ``up`` only."""
     if cloud.done("nova-db-mariadb"):
         return
     cell0 = mariadb.url(cloud, "nova_cell0")
@@ -138,11 +150,8 @@ def prepare(cloud):
     cloud.forget("nova-hosts")  # new databases: the host is not mapped
 
 
-def prepare_cells(cloud):
-    """cell2..cellN: database, vhost, mapping and schema, once each.
-
-    After RabbitMQ is up (the vhost) and the API database exists.
-    """
+def _init_cells(cloud):
+    """cell2..cellN: database, vhost, mapping and schema, once each."""
     for cell in cells.further(cloud.layout.cells):
         marker = "nova-db-" + cell
         rabbitmq.ensure_vhost(cloud, cell)
@@ -169,7 +178,13 @@ def start_api(cloud):
     })
 
 
-def start_daemon(cloud, name, conf):
+def start_daemons(cloud):
+    cloud.nova_started = time.time()
+    for name, conf in daemons(cloud):
+        _start_daemon(cloud, name, conf)
+
+
+def _start_daemon(cloud, name, conf):
     if name.startswith("nova-compute") and cloud.mode.is_libvirt:
         argv = [cloud.layout.bin("nova-compute"), "--config-file",
                 cloud.layout.etc_file(conf)]
@@ -193,3 +208,20 @@ def wait_api(cloud):
     cloud.wait_http(API, health_url(cloud), accept=(200,))
 
 
+register(Service(
+    API, configure=configure, init=init, start=start_api, wait=wait_api,
+    init_needs=("mariadb", "rabbitmq"), start_needs=("keystone",),
+    processes=lambda cloud: [(API, API, health_url)],
+    describe_init=lambda cloud: "nova databases and cells",
+    describe=lambda cloud: f"nova-api on {cloud.url(API)}"))
+# Started once their databases and service users exist, while the APIs
+# start (the computes retry until Placement answers); a libvirt mode's
+# computes connect to libvirtd at start-up.
+register(Service(
+    DAEMONS, start=start_daemons,
+    start_needs=(API + INIT, "keystone", libvirt.SERVICE),
+    processes=lambda cloud: [(name, None, None)
+                             for name, _conf in daemons(cloud)],
+    describe=lambda cloud: "nova-conductor, nova-scheduler, " + ", ".join(
+        name for name, _conf in daemons(cloud)
+        if name.startswith("nova-compute"))))

@@ -11,7 +11,7 @@
 # under the License.
 
 """Placement: MariaDB, its WSGI app under uwsgi."""
-from devcloud.services import mariadb, uwsgi
+from devcloud.services import Service, mariadb, register, uwsgi
 
 SERVICE = "placement"
 
@@ -21,7 +21,7 @@ def configure(cloud):
         "placement_db": mariadb.url(cloud, "placement")})
 
 
-def prepare(cloud):
+def init(cloud):
     """The schema, first ``up`` only; MariaDB must be up."""
     mariadb.sync_once(cloud, SERVICE, [
         cloud.layout.bin("placement-manage"), "--config-file",
@@ -42,3 +42,11 @@ def health_url(cloud):
 
 def wait_ready(cloud):
     cloud.wait_http(SERVICE, health_url(cloud), accept=(200,))
+
+
+register(Service(
+    SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
+    init_needs=("mariadb",), start_needs=("keystone",),
+    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
+    describe_init=lambda cloud: "placement database",
+    describe=lambda cloud: f"placement on {cloud.url(SERVICE)}"))

@@ -25,15 +25,18 @@ import time
 from devcloud import apt
 from devcloud import ports as ports_mod
 from devcloud.progress import StepFailed
+from devcloud.services import Service, register
 
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
 CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 PACKAGE = "rabbitmq-server"
+SERVICE = "rabbitmq"
+EPMD = "epmd"
 
 
 def ensure_installed(progress):
     """apt-get install rabbitmq-server unless it is there already."""
-    return apt.install(progress, PACKAGE, SERVER, "rabbitmq")
+    return apt.install(progress, PACKAGE, SERVER, SERVICE)
 
 
 def start(cloud):
@@ -49,10 +52,10 @@ def start(cloud):
     open(env_file, "w").close()  # keep /etc/rabbitmq/rabbitmq-env.conf out
     epmd_port = cloud.ports["epmd"]
     env = _env(cloud, home, env_file, conf, plugins, base, logs)
-    cloud.start("epmd", ["epmd", "-address", "127.0.0.1",
+    cloud.start(EPMD, [EPMD, "-address", "127.0.0.1",
                          "-port", str(epmd_port)],
                 env=cloud.env(HOME=home))
-    cloud.start("rabbitmq", [SERVER], env=env)
+    cloud.start(SERVICE, [SERVER], env=env)
 
 
 def _env(cloud, home, env_file, conf, plugins, base, logs):
@@ -94,21 +97,28 @@ def ensure_vhost(cloud, vhost):
                layout.etc_file("rabbitmq-enabled-plugins"), base,
                layout.data_dir("rabbitmq/log"))
     ctl = [CTL, "--node", _node(cloud)]
-    cloud.run("rabbitmq", ctl + ["add_vhost", vhost], env=env, timeout=120)
-    cloud.run("rabbitmq", ctl + ["set_permissions", "-p", vhost, "devcloud",
+    cloud.run(SERVICE, ctl + ["add_vhost", vhost], env=env, timeout=120)
+    cloud.run(SERVICE, ctl + ["set_permissions", "-p", vhost, "devcloud",
                                  ".*", ".*", ".*"], env=env, timeout=120)
     cloud.mark_done(marker)
 
 
 def wait_ready(cloud, timeout=60):
     deadline = time.monotonic() + timeout
-    log = cloud.layout.log_file("rabbitmq")
+    log = cloud.layout.log_file(SERVICE)
     while time.monotonic() < deadline:
-        if not cloud.registry.alive("rabbitmq"):
+        if not cloud.registry.alive(SERVICE):
             break
         if ports_mod.is_listening(cloud.ports["rabbitmq"]):
             return
         time.sleep(0.3)
     raise StepFailed("RabbitMQ did not listen on 127.0.0.1:"
-                     f"{cloud.ports['rabbitmq']}", service="rabbitmq",
+                     f"{cloud.ports['rabbitmq']}", service=SERVICE,
                      log=log)
+
+
+register(Service(
+    SERVICE, packages=(PACKAGE,), install=ensure_installed, start=start,
+    wait=wait_ready, last_to_stop=True,
+    processes=lambda cloud: [(EPMD, EPMD, None), (SERVICE, SERVICE, None)],
+    describe=lambda cloud: f"rabbitmq on 127.0.0.1:{cloud.ports[SERVICE]}"))
