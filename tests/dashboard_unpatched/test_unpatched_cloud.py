@@ -21,7 +21,7 @@ from selenium.webdriver.common.by import By
 from tests.dashboard import base
 
 
-class TestOldCloud(base.DashboardTestCase):
+class TestUnpatchedCloud(base.DashboardTestCase):
 
     def test_tab_names_the_clouds_maximum(self):
         server_id = self.boot()

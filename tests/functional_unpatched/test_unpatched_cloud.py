@@ -21,14 +21,14 @@ from tests.functional import base
 SHOW = ('server', 'image', 'properties', 'show')
 
 
-class TestOldCloud(base.FunctionalTestCase):
+class TestUnpatchedCloud(base.FunctionalTestCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         if base.MODE.has_298:
             raise RuntimeError(
-                'tests/functional_old needs a mode without 2.98 '
+                'tests/functional_unpatched needs a mode without 2.98 '
                 '(DEVCLOUD_NOVA=unpatched), not %s' % base.NOVA_MODE
             )
         conn = cls.connection()
