@@ -225,7 +225,7 @@ def _start(cloud):
 
 def _write_clouds_yaml(cloud):
     cloud.render("clouds.yaml")
-    shutil.copyfile(cloud.layout.clouds_yaml, cloud.layout.last_clouds_yaml)
+    shutil.copy(cloud.layout.clouds_yaml, cloud.layout.last_clouds_yaml)
     with open(os.path.join(cloud.layout.root, "last-mode"), "w") as out:
         out.write(cloud.layout.name + "\n")
 

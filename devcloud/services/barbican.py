@@ -60,7 +60,7 @@ def configure(cloud):
         "barbican_kek": _kek(cloud)})
     target = os.path.join(_home(cloud), ".barbican")
     os.makedirs(target, exist_ok=True)
-    shutil.copyfile(conf, os.path.join(target, "barbican.conf"))
+    shutil.copy(conf, os.path.join(target, "barbican.conf"))  # and 0600
 
 
 def start(cloud):

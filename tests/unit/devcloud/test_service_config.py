@@ -69,7 +69,7 @@ class ServiceConfigTest(testtools.TestCase):
 
     def assertPrivate(self, path):
         self.assertEqual(0, os.stat(path).st_mode & (stat.S_IRWXG
-                                                     | stat.S_IRWXO))
+                                                     | stat.S_IRWXO), path)
 
 
 class TestIdentityImagePlacement(ServiceConfigTest):
@@ -397,6 +397,25 @@ class TestEverythingRendered(ServiceConfigTest):
                 with open(path) as src:
                     left = [line for line in src if "$" in line]
                 self.assertEqual([], left, path)
+
+    def test_files_with_passwords_are_private(self):
+        cloud = temp_cloud.make(self, "2026.1-libvirt")
+        self._render_all(cloud)
+        secrets = set(cloud.passwords.values())
+        holding = []
+        for folder in (cloud.layout.etc, cloud.layout.data):
+            for where, _dirs, files in os.walk(folder):
+                for name in files:
+                    path = os.path.join(where, name)
+                    with open(path, errors="replace") as src:
+                        text = src.read()
+                    if any(secret in text for secret in secrets):
+                        holding.append(path)
+        self.assertIn(os.path.join(barbican._home(cloud), ".barbican",
+                                   "barbican.conf"), holding)
+        self.assertIn(cloud.layout.etc_file("nova-compute.conf"), holding)
+        for path in holding:
+            self.assertPrivate(path)
 
     def test_passwords_file_is_private(self):
         cloud = temp_cloud.make(self, "2024.2")
