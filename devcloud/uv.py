@@ -23,13 +23,12 @@ library only.
 import os
 import shutil
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+from devcloud import paths
 
 
 def binary():
     """The uv to use, or None."""
-    bundled = os.path.join(REPO_ROOT, ".venv-tools", "bin", "uv")
+    bundled = os.path.join(paths.REPO_ROOT, ".venv-tools", "bin", "uv")
     if os.access(bundled, os.X_OK):
         return bundled
     return shutil.which("uv")

@@ -11,11 +11,16 @@
 # under the License.
 
 """How tox environments and devcloud venvs are installed into."""
+import os
 from unittest import mock
 
 import testtools
 
 from devcloud import uv
+
+# The checkout these tests are in, where tools/run-tests makes .venv-tools.
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))))
 
 
 class TestInstallCommand(testtools.TestCase):
@@ -45,8 +50,8 @@ class TestInstallCommand(testtools.TestCase):
 
     def test_the_project_tool_venv_first(self):
         with mock.patch("os.access", return_value=True):
-            self.assertEqual(
-                uv.REPO_ROOT + "/.venv-tools/bin/uv", uv.binary())
+            self.assertEqual(os.path.join(REPO_ROOT, ".venv-tools", "bin",
+                                          "uv"), uv.binary())
         with mock.patch("os.access", return_value=False), \
                 mock.patch("shutil.which", return_value="/usr/bin/uv"):
             self.assertEqual("/usr/bin/uv", uv.binary())
