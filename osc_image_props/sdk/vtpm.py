@@ -62,10 +62,9 @@ release before 33.0.0), not its documentation:
 
 import dataclasses
 
-from keystoneauth1 import discover
-
 from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
+from osc_image_props.sdk import microversion
 from osc_image_props.sdk import resource
 
 #: The maximum microversion of Nova 33.0.0 (2026.1), the first release with
@@ -161,14 +160,11 @@ class VtpmView:
     unreachable: bool = False
 
 
-def _key(version):
-    return discover.normalize_version_number(version)
-
-
 def has_secret_security(cloud_max):
     """Whether a cloud with this maximum microversion has secret modes."""
     return cloud_max is not None and (
-        _key(cloud_max) >= _key(MODES_MICROVERSION)
+        microversion.version_key(cloud_max)
+        >= microversion.version_key(MODES_MICROVERSION)
     )
 
 
