@@ -62,10 +62,9 @@ release before 33.0.0), not its documentation:
 
 import dataclasses
 
-from keystoneauth1 import discover
-
 from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
+from osc_image_props.sdk import microversion
 from osc_image_props.sdk import resource
 
 #: The maximum microversion of Nova 33.0.0 (2026.1), the first release with
@@ -161,14 +160,11 @@ class VtpmView:
     unreachable: bool = False
 
 
-def _key(version):
-    return discover.normalize_version_number(version)
-
-
 def has_secret_security(cloud_max):
     """Whether a cloud with this maximum microversion has secret modes."""
     return cloud_max is not None and (
-        _key(cloud_max) >= _key(MODES_MICROVERSION)
+        microversion.version_key(cloud_max)
+        >= microversion.version_key(MODES_MICROVERSION)
     )
 
 
@@ -318,55 +314,76 @@ def _mode(specs, cloud_max, warnings):
     return mode, FLAVOR
 
 
+def _by_mode(mode, source, release, unknown, modes, other):
+    """``(answer, reason)`` of a fact that the secret security mode decides.
+
+    :param release: the answer on a Nova without modes.
+    :param unknown: the answer when the mode cannot be told.
+    :param modes: the answers of the modes that have their own.
+    :param other: the answer of any other mode; ``%s`` in its reason is
+        the mode.
+    """
+    if source == RELEASE:
+        return release
+    if mode is None:
+        return unknown
+    if mode in modes:
+        return modes[mode]
+    answer, reason = other
+    return answer, reason % escaping.printable(mode, 60)
+
+
 def _live_migration(mode, source):
     """``(live_migratable, reason)``."""
-    if source == RELEASE:
-        return False, (
+    return _by_mode(
+        mode, source,
+        release=(False, (
             'Nova before 33.0.0 refuses to live-migrate any server with a '
             'vTPM.'
-        )
-    if mode is None:
-        return None, (
+        )),
+        unknown=(None, (
             'Nova live-migrates a vTPM server only in secret security mode '
             'host, and this server\'s mode cannot be told.'
-        )
-    if mode == HOST:
-        return True, (
+        )),
+        modes={HOST: (True, (
             'Secret security host: Nova live-migrates it once every '
             'nova-compute service of its cell runs 33.0.0 or later.'
-        )
-    return False, (
-        'Secret security %s: Nova live-migrates a vTPM server only in mode '
-        'host.' % escaping.printable(mode, 60)
+        ))},
+        other=(False, (
+            'Secret security %s: Nova live-migrates a vTPM server only in '
+            'mode host.'
+        )),
     )
 
 
 def _host_reboot(mode, source):
     """``(restarts_after_host_reboot, reason)``."""
-    if source == RELEASE:
-        return False, (
+    return _by_mode(
+        mode, source,
+        release=(False, (
             'Nova before 33.0.0 needs the owner\'s credentials to read the '
             'vTPM secret, which it does not have when the host boots.'
-        )
-    if mode is None:
-        return None, (
+        )),
+        unknown=(None, (
             'Whether Nova can restart it depends on the secret security '
             'mode, which cannot be told.'
-        )
-    if mode == HOST:
-        return True, (
-            'Secret security host: the host keeps the vTPM secret, so Nova '
-            'restarts the server when the host boots.'
-        )
-    if mode == DEPLOYMENT:
-        return True, (
-            'Secret security deployment: Nova\'s service user owns the vTPM '
-            'secret, so Nova restarts the server when the host boots.'
-        )
-    return False, (
-        'Secret security %s: only the owner may read the vTPM secret, so '
-        'Nova cannot restart the server when the host boots; the owner '
-        'starts it again.' % escaping.printable(mode, 60)
+        )),
+        modes={
+            HOST: (True, (
+                'Secret security host: the host keeps the vTPM secret, so '
+                'Nova restarts the server when the host boots.'
+            )),
+            DEPLOYMENT: (True, (
+                'Secret security deployment: Nova\'s service user owns the '
+                'vTPM secret, so Nova restarts the server when the host '
+                'boots.'
+            )),
+        },
+        other=(False, (
+            'Secret security %s: only the owner may read the vTPM secret, '
+            'so Nova cannot restart the server when the host boots; the '
+            'owner starts it again.'
+        )),
     )
 
 
