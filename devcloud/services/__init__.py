@@ -105,13 +105,15 @@ def service_of(need):
 
 
 def registered():
-    """Every registered service, each after those it needs."""
+    """Every registered service, each after those it needs: the
+    dashboard phase last, then by how many needs deep a service is, then
+    by name."""
     _import_all()
-    ordered, seen = [], set()
+    depth = {}
 
     def visit(name, path=()):
-        if name in seen:
-            return
+        if name in depth:
+            return depth[name]
         if name in path:
             raise ValueError("services need each other: " +
                              " -> ".join(path + (name,)))
@@ -119,15 +121,15 @@ def registered():
             raise ValueError(f"{path[-1]} needs {name}, which no module "
                              "registers")
         service = _REGISTRY[name]
-        for need in service.init_needs + service.start_needs:
-            visit(service_of(need), path + (name,))
-        seen.add(name)
-        ordered.append(service)
+        needs = [visit(service_of(need), path + (name,))
+                 for need in service.init_needs + service.start_needs]
+        depth[name] = 1 + max(needs, default=-1)
+        return depth[name]
 
-    for name in sorted(_REGISTRY):
+    for name in _REGISTRY:
         visit(name)
-    # The dashboard phase follows the cloud, whatever the names.
-    return sorted(ordered, key=lambda s: s.phase == DASHBOARD)
+    return sorted(_REGISTRY.values(), key=lambda s: (
+        s.phase == DASHBOARD, depth[s.name], s.name))
 
 
 def for_mode(mode):
