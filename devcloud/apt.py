@@ -25,27 +25,27 @@ def install(progress, package, marker_path, service):
     if os.path.exists(marker_path):
         return False
     if os.geteuid() != 0:
-        raise StepFailed(f"{package} is missing and installing it needs "
-                         f"root: apt-get install -y {package}",
+        raise StepFailed(f'{package} is missing and installing it needs '
+                         f'root: apt-get install -y {package}',
                          service=service)
     _apt_get(progress, [package], service)
     return True
 
 
 def _apt_get(progress, packages, service):
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for argv in (["apt-get", "update", "-q"],
-                 ["apt-get", "install", "-y", "-q",
-                  "--no-install-recommends"] + list(packages)):
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    for argv in (['apt-get', 'update', '-q'],
+                 ['apt-get', 'install', '-y', '-q',
+                  '--no-install-recommends'] + list(packages)):
         result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True,
                                 check=False)
         if result.returncode != 0:
-            raise StepFailed("{} failed:\n{}".format(
-                " ".join(argv), result.stdout[-3000:]), service=service)
-    progress.say("installed {} from Debian packages".format(
-        " ".join(packages)))
+            raise StepFailed('{} failed:\n{}'.format(
+                ' '.join(argv), result.stdout[-3000:]), service=service)
+    progress.say('installed {} from Debian packages'.format(
+        ' '.join(packages)))
 
 
 def missing(packages):
@@ -53,10 +53,10 @@ def missing(packages):
     found = []
     for package in packages:
         result = subprocess.run(
-            ["dpkg-query", "-W", "-f=${Status}", package],
+            ['dpkg-query', '-W', '-f=${Status}', package],
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             check=False)
-        if not result.stdout.endswith(" installed"):
+        if not result.stdout.endswith(' installed'):
             found.append(package)
     return found
 
@@ -68,9 +68,9 @@ def install_all(progress, packages, service):
     if not wanted:
         return False
     if os.geteuid() != 0:
-        raise StepFailed("{} missing and installing needs root: "
-                         "apt-get install -y {}".format(
-                             ", ".join(wanted), " ".join(wanted)),
+        raise StepFailed('{} missing and installing needs root: '
+                         'apt-get install -y {}'.format(
+                             ', '.join(wanted), ' '.join(wanted)),
                          service=service)
     _apt_get(progress, wanted, service)
     return True

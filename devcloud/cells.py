@@ -33,7 +33,7 @@ import os
 from devcloud.services import mariadb
 
 MAX_CELLS = 3
-CONTROL_HOST = "devcloud"
+CONTROL_HOST = 'devcloud'
 
 
 class CellError(Exception):
@@ -41,7 +41,7 @@ class CellError(Exception):
 
 
 def names(count):
-    return [f"cell{number}" for number in range(1, count + 1)]
+    return [f'cell{number}' for number in range(1, count + 1)]
 
 
 def further(count):
@@ -50,13 +50,13 @@ def further(count):
 
 
 def compute_host(cell):
-    return CONTROL_HOST if cell == "cell1" else f"{CONTROL_HOST}-{cell}"
+    return CONTROL_HOST if cell == 'cell1' else f'{CONTROL_HOST}-{cell}'
 
 
 def cell1_hosts(computes=1):
     """cell1's compute hosts: ``devcloud``, then ``devcloud-2`` and on for
     a mode with more than one (a live migration needs a second host)."""
-    return [CONTROL_HOST] + [f"{CONTROL_HOST}-{number}"
+    return [CONTROL_HOST] + [f'{CONTROL_HOST}-{number}'
                              for number in range(2, computes + 1)]
 
 
@@ -72,7 +72,7 @@ def conductor_hosts(count):
 
 
 def database(cell):
-    return f"nova_{cell}"
+    return f'nova_{cell}'
 
 
 def db_user(cell):
@@ -80,20 +80,20 @@ def db_user(cell):
 
 
 def conductor(cell):
-    return f"nova-conductor-{cell}"
+    return f'nova-conductor-{cell}'
 
 
 def compute(cell):
-    return f"nova-compute-{cell}"
+    return f'nova-compute-{cell}'
 
 
 def db_socket(cloud, cell):
     """The path a further cell reaches its database through."""
-    return cloud.layout.run_file(f"{cell}-db.sock")
+    return cloud.layout.run_file(f'{cell}-db.sock')
 
 
 def _marker(cloud, cell):
-    return cloud.layout.run_file(f"{cell}.down")
+    return cloud.layout.run_file(f'{cell}.down')
 
 
 def down_cells(cloud):
@@ -109,14 +109,14 @@ def set_state(cloud, cell, action):
             f"{cloud.layout.name} has no cell {cell!r} that can go down "
             f"(cells: {', '.join(names(cloud.layout.cells))}; cell1 holds "
             "the control services)" if choices else
-            f"{cloud.layout.name} has one cell: start a cloud of two with "
-            f"tools/devcloud up --nova {cloud.mode.name} --cells 2")
+            f'{cloud.layout.name} has one cell: start a cloud of two with '
+            f'tools/devcloud up --nova {cloud.mode.name} --cells 2')
     if not cloud.registry.alive(mariadb.SERVICE):
-        raise CellError(f"{cloud.layout.name} is not running: "
-                        f"{cloud.up_command}")
-    if action == "down":
-        with open(_marker(cloud, cell), "w") as flag:
-            flag.write("down\n")
+        raise CellError(f'{cloud.layout.name} is not running: '
+                        f'{cloud.up_command}')
+    if action == 'down':
+        with open(_marker(cloud, cell), 'w') as flag:
+            flag.write('down\n')
         mariadb.close_door(cloud, db_socket(cloud, cell), db_user(cell))
     else:
         mariadb.open_door(cloud, db_socket(cloud, cell))

@@ -47,32 +47,32 @@ typical use:
 
 # Commands whose arguments go unparsed to a program of the cloud's venv.
 PASSTHROUGH = {
-    "nova-manage": "the cloud's nova-manage with its nova.conf",
-    "openstack": "the cloud venv's openstack CLI (OS_CLOUD=devcloud "
+    'nova-manage': "the cloud's nova-manage with its nova.conf",
+    'openstack': "the cloud venv's openstack CLI (OS_CLOUD=devcloud "
                  "unless set)",
-    "python": "the cloud venv's python with OS_CLIENT_CONFIG_FILE set",
+    'python': "the cloud venv's python with OS_CLIENT_CONFIG_FILE set",
 }
 
 
 def _modes_help():
     lines = []
     for name, mode in modes.MODES.items():
-        default = "  [default]" if name == modes.DEFAULT else ""
-        lines.append(f"  {name:<14} {mode.summary}{default}")
+        default = '  [default]' if name == modes.DEFAULT else ''
+        lines.append(f'  {name:<14} {mode.summary}{default}')
     for alias, name in modes.ALIASES.items():
-        lines.append(f"  {alias:<14} the newest: {name}")
-    return "\n".join(lines)
+        lines.append(f'  {alias:<14} the newest: {name}')
+    return '\n'.join(lines)
 
 
 def _mode_arg(parser, default=None):
     parser.add_argument(
-        "--nova", choices=modes.choices(), default=default, metavar="MODE",
-        help="which Nova: {} (default: {})".format(
-            ", ".join(modes.choices()),
+        '--nova', choices=modes.choices(), default=default, metavar='MODE',
+        help='which Nova: {} (default: {})'.format(
+            ', '.join(modes.choices()),
             default or "the running cloud's, else the last started, else "
             + modes.DEFAULT))
     parser.add_argument(
-        "--cells", type=_cells_count, default=None, metavar="N",
+        '--cells', type=_cells_count, default=None, metavar='N',
         help="cells with servers (1 to %d; default: the running cloud's, "
         "else 1); a cloud of N > 1 cells is a separate cloud of the "
         "same mode" % cells_mod.MAX_CELLS)
@@ -81,97 +81,97 @@ def _mode_arg(parser, default=None):
 def _cells_count(text):
     if not text.isdigit() or not 1 <= int(text) <= cells_mod.MAX_CELLS:
         raise argparse.ArgumentTypeError(
-            f"--cells must be 1 to {cells_mod.MAX_CELLS}, not {text!r}")
+            f'--cells must be 1 to {cells_mod.MAX_CELLS}, not {text!r}')
     return int(text)
 
 
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog="tools/devcloud", description=DESCRIPTION % {
-            "modes": _modes_help()},
+        prog='tools/devcloud', description=DESCRIPTION % {
+            'modes': _modes_help()},
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest='command', metavar='COMMAND')
     sub.required = True
 
-    cmd = sub.add_parser("up", help="install if needed and start the cloud")
+    cmd = sub.add_parser('up', help='install if needed and start the cloud')
     _mode_arg(cmd, default=modes.DEFAULT)
-    cmd.add_argument("--debug", action="store_true",
-                     help="services log at DEBUG level")
+    cmd.add_argument('--debug', action='store_true',
+                     help='services log at DEBUG level')
 
-    cmd = sub.add_parser("down", help="stop the processes devcloud started")
+    cmd = sub.add_parser('down', help='stop the processes devcloud started')
     _mode_arg(cmd)
-    cmd.add_argument("--purge", action="store_true",
+    cmd.add_argument('--purge', action='store_true',
                      help="also delete the cloud's data, logs and config "
                      "(the venv and wheel cache stay)")
 
-    cmd = sub.add_parser("status", help="each service: pid, port, healthy?")
+    cmd = sub.add_parser('status', help='each service: pid, port, healthy?')
     _mode_arg(cmd)
 
-    cmd = sub.add_parser("env", help="print shell exports for the cloud")
+    cmd = sub.add_parser('env', help='print shell exports for the cloud')
     _mode_arg(cmd)
-    cmd.add_argument("--cloud", default="devcloud",
-                     help="OS_CLOUD to export (devcloud, devcloud-alt, "
-                     "devcloud-reader, devcloud-admin)")
-    cmd.add_argument("--json", action="store_true",
+    cmd.add_argument('--cloud', default='devcloud',
+                     help='OS_CLOUD to export (devcloud, devcloud-alt, '
+                     'devcloud-reader, devcloud-admin)')
+    cmd.add_argument('--json', action='store_true',
                      help="one JSON object instead: the same variables "
                      "and the mode's facts")
 
-    cmd = sub.add_parser("modes", help="the modes: releases, constraints, "
-                         "what their 2.98 returns")
-    cmd.add_argument("--json", action="store_true")
-    cmd.add_argument("--ci", choices=(modes.FULL, modes.SMOKE),
-                     help="only the modes CI runs the whole functional "
-                     "suite (full) or its read path (smoke) on")
-    cmd.add_argument("--default", action="store_true",
-                     help="only the mode `up` starts without --nova")
-    cmd.add_argument("--driver", choices=(modes.FAKE, modes.LIBVIRT),
-                     help="only the modes whose nova-compute runs this virt "
-                     "driver")
+    cmd = sub.add_parser('modes', help='the modes: releases, constraints, '
+                         'what their 2.98 returns')
+    cmd.add_argument('--json', action='store_true')
+    cmd.add_argument('--ci', choices=(modes.FULL, modes.SMOKE),
+                     help='only the modes CI runs the whole functional '
+                     'suite (full) or its read path (smoke) on')
+    cmd.add_argument('--default', action='store_true',
+                     help='only the mode `up` starts without --nova')
+    cmd.add_argument('--driver', choices=(modes.FAKE, modes.LIBVIRT),
+                     help='only the modes whose nova-compute runs this virt '
+                     'driver')
 
-    cmd = sub.add_parser("packages", help="the Debian packages `up` "
-                         "installs")
-    cmd.add_argument("--nova", choices=modes.choices(), metavar="MODE",
-                     help="for this mode (default: for every mode without "
-                     "a hypervisor; a libvirt mode adds libvirt, QEMU and "
-                     "swtpm)")
+    cmd = sub.add_parser('packages', help='the Debian packages `up` '
+                         'installs')
+    cmd.add_argument('--nova', choices=modes.choices(), metavar='MODE',
+                     help='for this mode (default: for every mode without '
+                     'a hypervisor; a libvirt mode adds libvirt, QEMU and '
+                     'swtpm)')
 
-    cmd = sub.add_parser("cell", help="take a cell of a multi-cell cloud "
-                         "down (its database refuses Nova) or up again")
-    cmd.add_argument("action", choices=("down", "up"))
-    cmd.add_argument("cell", help="cell2 ... cellN (cell1 holds the "
-                     "control services and stays up)")
+    cmd = sub.add_parser('cell', help='take a cell of a multi-cell cloud '
+                         'down (its database refuses Nova) or up again')
+    cmd.add_argument('action', choices=('down', 'up'))
+    cmd.add_argument('cell', help='cell2 ... cellN (cell1 holds the '
+                     'control services and stays up)')
     _mode_arg(cmd)
 
-    cmd = sub.add_parser("logs", help="show service logs")
+    cmd = sub.add_parser('logs', help='show service logs')
     _mode_arg(cmd)
-    cmd.add_argument("service", nargs="?",
-                     help="one service (default: the end of every log)")
-    cmd.add_argument("-n", "--lines", type=int, default=None,
-                     help="lines to show (default 100, or 5 per log)")
+    cmd.add_argument('service', nargs='?',
+                     help='one service (default: the end of every log)')
+    cmd.add_argument('-n', '--lines', type=int, default=None,
+                     help='lines to show (default 100, or 5 per log)')
 
-    cmd = sub.add_parser("smoke", help="boot a server, check image "
-                         "properties at 2.96/2.97/2.98, delete it")
+    cmd = sub.add_parser('smoke', help='boot a server, check image '
+                         'properties at 2.96/2.97/2.98, delete it')
     _mode_arg(cmd)
-    cmd.add_argument("--cloud", default="devcloud")
+    cmd.add_argument('--cloud', default='devcloud')
 
-    cmd = sub.add_parser("differential", help="boot one server from an "
-                         "image with custom, long and (then) null values; "
-                         "print what Nova returns as JSON")
+    cmd = sub.add_parser('differential', help='boot one server from an '
+                         'image with custom, long and (then) null values; '
+                         'print what Nova returns as JSON')
     _mode_arg(cmd)
-    cmd.add_argument("--keep", action="store_true",
-                     help="keep the server and image (their IDs are in "
-                     "the output)")
+    cmd.add_argument('--keep', action='store_true',
+                     help='keep the server and image (their IDs are in '
+                     'the output)')
 
     for name, what in PASSTHROUGH.items():
-        cmd = sub.add_parser(name, help="[--nova MODE] [--cells N] "
-                             "ARGS...: run " + what)
+        cmd = sub.add_parser(name, help='[--nova MODE] [--cells N] '
+                             'ARGS...: run ' + what)
         _mode_arg(cmd)
     return parser
 
 
 def _cloud_names():
     """(mode name, cells) of every cloud that has a directory."""
-    root = os.path.join(paths.state_root(), "clouds")
+    root = os.path.join(paths.state_root(), 'clouds')
     found = []
     for entry in sorted(os.listdir(root)) if os.path.isdir(root) else []:
         parsed = paths.parse_cloud_name(entry)
@@ -204,7 +204,7 @@ def pick_cloud(requested_mode, requested_cells=None):
     if len(running) == 1:
         return modes.MODES[running[0][0]], running[0][1]
     try:
-        with open(os.path.join(paths.state_root(), "last-mode")) as last:
+        with open(os.path.join(paths.state_root(), 'last-mode')) as last:
             parsed = paths.parse_cloud_name(last.read().strip())
         if (parsed and parsed[0] in modes.MODES
                 and (not running or parsed in running)
@@ -221,38 +221,38 @@ def _cloud(mode, cells=1, debug=False):
                  debug=debug)
 
 
-def _exec(cloud, argv, os_cloud="devcloud"):
+def _exec(cloud, argv, os_cloud='devcloud'):
     if not os.path.exists(argv[0]):
-        sys.stderr.write(f"devcloud {cloud.layout.name} is not installed: "
-                         f"run {cloud.up_command}\n")
+        sys.stderr.write(f'devcloud {cloud.layout.name} is not installed: '
+                         f'run {cloud.up_command}\n')
         return 1
     env = cloud.env(OS_CLIENT_CONFIG_FILE=cloud.layout.clouds_yaml,
                     OS_CLOUD=os_cloud)
     os.execve(argv[0], argv, env)
 
 
-def env_values(cloud, os_cloud="devcloud"):
+def env_values(cloud, os_cloud='devcloud'):
     """What ``env`` exports: the one description of a running cloud."""
     layout = cloud.layout
-    return {"OS_CLIENT_CONFIG_FILE": layout.clouds_yaml,
-            "OS_CLOUD": os_cloud,
-            "DEVCLOUD_MODE": cloud.mode.name,
-            "DEVCLOUD_CELLS": str(layout.cells),
-            "DEVCLOUD_CLOUD": layout.name,
-            "DEVCLOUD_VENV": layout.venv,
-            "DEVCLOUD_HORIZON_URL": horizon.url(cloud)}
+    return {'OS_CLIENT_CONFIG_FILE': layout.clouds_yaml,
+            'OS_CLOUD': os_cloud,
+            'DEVCLOUD_MODE': cloud.mode.name,
+            'DEVCLOUD_CELLS': str(layout.cells),
+            'DEVCLOUD_CLOUD': layout.name,
+            'DEVCLOUD_VENV': layout.venv,
+            'DEVCLOUD_HORIZON_URL': horizon.url(cloud)}
 
 
 def cmd_env(cloud, args):
     values = env_values(cloud, args.cloud)
     if args.json:
-        print(json.dumps({"env": values, "mode": cloud.mode.as_dict(),
-                          "cells": cells_mod.names(cloud.layout.cells),
-                          "cells_down": cells_mod.down_cells(cloud)},
+        print(json.dumps({'env': values, 'mode': cloud.mode.as_dict(),
+                          'cells': cells_mod.names(cloud.layout.cells),
+                          'cells_down': cells_mod.down_cells(cloud)},
                          indent=1, sort_keys=True))
         return 0
     for name, value in values.items():
-        print(f"export {name}={shlex.quote(value)}")
+        print(f'export {name}={shlex.quote(value)}')
     return 0
 
 
@@ -263,9 +263,9 @@ def cmd_modes(args):
     if args.default:
         chosen = [modes.get(modes.DEFAULT)]
     if args.json:
-        print(json.dumps({"modes": [m.as_dict() for m in chosen],
-                          "aliases": modes.ALIASES,
-                          "default": modes.DEFAULT}, indent=1))
+        print(json.dumps({'modes': [m.as_dict() for m in chosen],
+                          'aliases': modes.ALIASES,
+                          'default': modes.DEFAULT}, indent=1))
         return 0
     for mode in chosen:
         print(mode.name)
@@ -276,9 +276,9 @@ def cmd_cell(cloud, args):
     try:
         cells_mod.set_state(cloud, args.cell, args.action)
     except cells_mod.CellError as exc:
-        sys.stderr.write(f"devcloud: {exc}\n")
+        sys.stderr.write(f'devcloud: {exc}\n')
         return 1
-    print(f"devcloud {cloud.layout.name}: {args.cell} is {args.action}")
+    print(f'devcloud {cloud.layout.name}: {args.cell} is {args.action}')
     return 0
 
 
@@ -288,44 +288,44 @@ def cmd_logs(cloud, args):
         print(procs.tail(layout.log_file(args.service), args.lines or 100))
         return 0
     if not os.path.isdir(layout.log):
-        print(f"no logs in {layout.log}")
+        print(f'no logs in {layout.log}')
         return 0
     for name in sorted(os.listdir(layout.log)):
         path = os.path.join(layout.log, name)
-        print(f"==> {path} ({os.path.getsize(path)} bytes) <==")
+        print(f'==> {path} ({os.path.getsize(path)} bytes) <==')
         print(procs.tail(path, args.lines or 5))
     return 0
 
 
 def cmd_smoke(cloud, args):
-    if not cloud.registry.alive("nova-api") or not os.path.exists(
+    if not cloud.registry.alive('nova-api') or not os.path.exists(
             cloud.layout.clouds_yaml):
-        sys.stderr.write(f"devcloud {cloud.layout.name} is not running: "
-                         f"run {cloud.up_command}\n")
+        sys.stderr.write(f'devcloud {cloud.layout.name} is not running: '
+                         f'run {cloud.up_command}\n')
         return 1
-    script = os.path.join(paths.INVENV_DIR, "smoke.py")
+    script = os.path.join(paths.INVENV_DIR, 'smoke.py')
     return _exec(cloud, [cloud.layout.python, script, args.cloud,
                          cloud.mode.name], os_cloud=args.cloud)
 
 
 def cmd_differential(cloud, args):
-    if not cloud.registry.alive("nova-api"):
-        sys.stderr.write(f"devcloud {cloud.layout.name} is not running: "
-                         f"run {cloud.up_command}\n")
+    if not cloud.registry.alive('nova-api'):
+        sys.stderr.write(f'devcloud {cloud.layout.name} is not running: '
+                         f'run {cloud.up_command}\n')
         return 1
     cloud.load_settings(check_free=False)
-    script = os.path.join(paths.INVENV_DIR, "differential.py")
-    argv = [cloud.layout.python, script, "devcloud", cloud.mode.name,
-            mariadb.url(cloud, "nova_cell1")]
-    return _exec(cloud, argv + (["--keep"] if args.keep else []))
+    script = os.path.join(paths.INVENV_DIR, 'differential.py')
+    argv = [cloud.layout.python, script, 'devcloud', cloud.mode.name,
+            mariadb.url(cloud, 'nova_cell1')]
+    return _exec(cloud, argv + (['--keep'] if args.keep else []))
 
 
 def _option(rest, name):
     """(value or None, rest without it) for a leading ``name VALUE``."""
     if rest[:1] == [name] and len(rest) >= 2:
         return rest[1], rest[2:]
-    if rest and rest[0].startswith(name + "="):
-        return rest[0].split("=", 1)[1], rest[1:]
+    if rest and rest[0].startswith(name + '='):
+        return rest[0].split('=', 1)[1], rest[1:]
     return None, rest
 
 
@@ -339,11 +339,11 @@ def split_passthrough(argv):
     command, rest = argv[0], list(argv[1:])
     mode = cells = None
     while True:
-        value, rest = _option(rest, "--nova")
+        value, rest = _option(rest, '--nova')
         if value is not None:
             mode = value
             continue
-        value, rest = _option(rest, "--cells")
+        value, rest = _option(rest, '--cells')
         if value is not None:
             try:
                 cells = _cells_count(value)
@@ -352,23 +352,23 @@ def split_passthrough(argv):
             continue
         break
     if mode is not None and mode not in modes.choices():
-        raise SystemExit("unknown --nova {} (choose from {})".format(
-            mode, ", ".join(modes.choices())))
-    if rest[:1] == ["--"]:
+        raise SystemExit('unknown --nova {} (choose from {})'.format(
+            mode, ', '.join(modes.choices())))
+    if rest[:1] == ['--']:
         rest = rest[1:]
     return command, mode, cells, rest
 
 
 def cmd_passthrough(command, cloud, rest):
     layout = cloud.layout
-    if command == "nova-manage":
-        argv = [layout.bin("nova-manage"), "--config-file",
-                layout.etc_file("nova.conf")] + rest
-    elif command == "openstack":
-        argv = [layout.bin("openstack")] + rest
+    if command == 'nova-manage':
+        argv = [layout.bin('nova-manage'), '--config-file',
+                layout.etc_file('nova.conf')] + rest
+    elif command == 'openstack':
+        argv = [layout.bin('openstack')] + rest
     else:
         argv = [layout.python] + rest
-    return _exec(cloud, argv, os.environ.get("OS_CLOUD", "devcloud"))
+    return _exec(cloud, argv, os.environ.get('OS_CLOUD', 'devcloud'))
 
 
 def main(argv):
@@ -385,16 +385,16 @@ def _main(argv):
         return cmd_passthrough(
             command, _cloud(*pick_cloud(mode_name, cells)), rest)
     args = build_parser().parse_args(argv)
-    if args.command == "modes":
+    if args.command == 'modes':
         return cmd_modes(args)
-    if args.command == "packages":
-        print(" ".join(lifecycle.debian_packages(
+    if args.command == 'packages':
+        print(' '.join(lifecycle.debian_packages(
             modes.get(args.nova) if args.nova else None)))
         return 0
-    if args.command == "up":
+    if args.command == 'up':
         return lifecycle.up(_cloud(modes.get(args.nova), args.cells or 1,
                                    debug=args.debug))
-    if args.command == "down":
+    if args.command == 'down':
         if args.nova or args.cells:
             chosen = [pick_cloud(args.nova, args.cells)]
         else:
@@ -405,18 +405,18 @@ def _main(argv):
             code |= lifecycle.down(_cloud(mode, cells), args.purge)
         return code
     cloud = _cloud(*pick_cloud(args.nova, args.cells))
-    if args.command == "status":
+    if args.command == 'status':
         return lifecycle.status(cloud)
-    if args.command == "env":
+    if args.command == 'env':
         return cmd_env(cloud, args)
-    if args.command == "cell":
+    if args.command == 'cell':
         return cmd_cell(cloud, args)
-    if args.command == "logs":
+    if args.command == 'logs':
         return cmd_logs(cloud, args)
-    if args.command == "smoke":
+    if args.command == 'smoke':
         return cmd_smoke(cloud, args)
-    if args.command == "differential":
+    if args.command == 'differential':
         return cmd_differential(cloud, args)
-    build_parser().error(f"{args.command} takes its arguments unparsed: "
-                         f"tools/devcloud {args.command} [--nova MODE] "
-                         "[--cells N] ARGS...")
+    build_parser().error(f'{args.command} takes its arguments unparsed: '
+                         f'tools/devcloud {args.command} [--nova MODE] '
+                         '[--cells N] ARGS...')

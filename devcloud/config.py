@@ -20,10 +20,10 @@ from devcloud import paths
 def render(template_name, values, target):
     with open(os.path.join(paths.TEMPLATES_DIR, template_name)) as src:
         text = string.Template(src.read()).substitute(values)
-    tmp = target + ".tmp"
+    tmp = target + '.tmp'
     # Readable by root only: the files hold the services' passwords.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
+    with os.fdopen(fd, 'w') as out:
         out.write(text)
     os.replace(tmp, target)
     return target

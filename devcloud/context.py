@@ -23,7 +23,7 @@ from devcloud.progress import StepFailed
 
 # One-shot steps that write the ports into Keystone's catalog: redone after
 # any port changes, whichever command (up, status, ...) assigned it.
-PORT_STEPS = ("keystone-bootstrap", "seed-identity")
+PORT_STEPS = ('keystone-bootstrap', 'seed-identity')
 
 
 class Cloud:
@@ -44,48 +44,48 @@ class Cloud:
     def load_settings(self, check_free=True):
         self.layout.make_dirs()
         self.ports, self.ports_changed = ports_mod.assign(
-            self.layout.run_file("ports.json"), check_free=check_free,
+            self.layout.run_file('ports.json'), check_free=check_free,
             services=ports_mod.SERVICES + self.extra_services)
         if self.ports_changed:
             for marker in PORT_STEPS:
                 self.forget(marker)
         self.passwords = passwords.load(
-            self.layout.run_file("passwords.json"),
+            self.layout.run_file('passwords.json'),
             extra=self.extra_services)
 
     @property
     def extra_services(self):
         """Services with a port and a Keystone user that only some modes
         run: Barbican on a libvirt mode."""
-        return ("barbican",) if self.mode.has_key_manager else ()
+        return ('barbican',) if self.mode.has_key_manager else ()
 
     @property
     def up_command(self):
         cells = self.layout.cells
-        return f"tools/devcloud up --nova {self.mode.name}" + (
-            f" --cells {cells}" if cells > 1 else "")
+        return f'tools/devcloud up --nova {self.mode.name}' + (
+            f' --cells {cells}' if cells > 1 else '')
 
     def url(self, service):
-        return f"http://127.0.0.1:{self.ports[service]}"
+        return f'http://127.0.0.1:{self.ports[service]}'
 
     @property
     def keystone_url(self):
-        return self.url("keystone")
+        return self.url('keystone')
 
     def template_values(self):
         values = {
-            "mode": self.mode.name,
-            "debug": str(self.debug).lower(),
-            "data": self.layout.data,
-            "venv": self.layout.venv,
-            "keystone_url": self.keystone_url,
-            "glance_port": self.ports["glance"],
-            "rabbitmq_port": self.ports["rabbitmq"],
-            "transport_url": "rabbit://devcloud:{}@127.0.0.1:{}/".format(
-                self.passwords["rabbitmq"], self.ports["rabbitmq"]),
+            'mode': self.mode.name,
+            'debug': str(self.debug).lower(),
+            'data': self.layout.data,
+            'venv': self.layout.venv,
+            'keystone_url': self.keystone_url,
+            'glance_port': self.ports['glance'],
+            'rabbitmq_port': self.ports['rabbitmq'],
+            'transport_url': 'rabbit://devcloud:{}@127.0.0.1:{}/'.format(
+                self.passwords['rabbitmq'], self.ports['rabbitmq']),
         }
         for name, value in self.passwords.items():
-            values[name.replace("-", "_") + "_password"] = value
+            values[name.replace('-', '_') + '_password'] = value
         return values
 
     def render(self, template, name=None, extra=None):
@@ -97,28 +97,28 @@ class Cloud:
     def env(self, **extra):
         """Environment for the cloud's programs: the venv first on PATH."""
         env = dict(os.environ)
-        for name in ("PYTHONPATH", "PYTHONHOME", "OS_CLOUD",
-                     "OS_CLIENT_CONFIG_FILE", "VIRTUAL_ENV"):
+        for name in ('PYTHONPATH', 'PYTHONHOME', 'OS_CLOUD',
+                     'OS_CLIENT_CONFIG_FILE', 'VIRTUAL_ENV'):
             env.pop(name, None)
-        env["PATH"] = os.path.join(self.layout.venv, "bin") + ":" + env.get(
-            "PATH", "/usr/bin:/bin")
-        env["VIRTUAL_ENV"] = self.layout.venv
+        env['PATH'] = os.path.join(self.layout.venv, 'bin') + ':' + env.get(
+            'PATH', '/usr/bin:/bin')
+        env['VIRTUAL_ENV'] = self.layout.venv
         env.update({k: str(v) for k, v in extra.items()})
         return env
 
     # One-shot steps (db sync and friends) are remembered by marker files
     # so that a warm ``up`` skips them.
     def done(self, marker):
-        return os.path.exists(self.layout.run_file(marker + ".done"))
+        return os.path.exists(self.layout.run_file(marker + '.done'))
 
     def mark_done(self, marker):
         self.created = True
-        with open(self.layout.run_file(marker + ".done"), "w") as flag:
-            flag.write(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
+        with open(self.layout.run_file(marker + '.done'), 'w') as flag:
+            flag.write(time.strftime('%Y-%m-%dT%H:%M:%SZ\n', time.gmtime()))
 
     def forget(self, marker):
         try:
-            os.remove(self.layout.run_file(marker + ".done"))
+            os.remove(self.layout.run_file(marker + '.done'))
         except FileNotFoundError:
             pass
 
@@ -127,7 +127,7 @@ class Cloud:
         code = procs.run(argv, log, env=env or self.env(),
                          cwd=self.layout.data, timeout=timeout)
         if code != 0:
-            raise StepFailed(f"{argv[0]} exited with {code}",
+            raise StepFailed(f'{argv[0]} exited with {code}',
                              service=service, log=log)
 
     def start(self, service, argv, env=None):
@@ -139,14 +139,14 @@ class Cloud:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.registry.alive(service):
-                raise StepFailed(f"{service} exited while starting",
+                raise StepFailed(f'{service} exited while starting',
                                  service=service,
                                  log=self.layout.log_file(service))
             if http_status(url) in accept:
                 return
             time.sleep(0.3)
         raise StepFailed(
-            f"{service} did not answer on {url} within {timeout}s",
+            f'{service} did not answer on {url} within {timeout}s',
             service=service,
             log=self.layout.log_file(service))
 

@@ -17,29 +17,29 @@ bench and the demo read them from here.  Standard library only.
 """
 from devcloud import modes
 
-DOMAIN = "default"
-REGION = "RegionOne"
+DOMAIN = 'default'
+REGION = 'RegionOne'
 
 # clouds.yaml entries: name -> (user, project, roles of the user).
 CLOUDS = {
-    "devcloud": ("demo", "demo", ["member"]),
-    "devcloud-alt": ("alt", "alt", ["member"]),
-    "devcloud-reader": ("demo-reader", "demo", ["reader"]),
-    "devcloud-admin": ("admin", "admin", ["admin"]),
+    'devcloud': ('demo', 'demo', ['member']),
+    'devcloud-alt': ('alt', 'alt', ['member']),
+    'devcloud-reader': ('demo-reader', 'demo', ['reader']),
+    'devcloud-admin': ('admin', 'admin', ['admin']),
 }
 
-FLAVOR = {"name": "devcloud.tiny", "ram": 128, "vcpus": 1, "disk": 1}
+FLAVOR = {'name': 'devcloud.tiny', 'ram': 128, 'vcpus': 1, 'disk': 1}
 
 # vTPM flavors, on a Nova that reads the secret security mode from the
 # flavor (33.0.0 and later): one per mode, and one that leaves it unset
 # (Nova applies "user").  name -> hw:tpm_secret_security or None.
 VTPM_FLAVORS = {
-    "devcloud.vtpm": None,
-    "devcloud.vtpm.user": "user",
-    "devcloud.vtpm.host": "host",
-    "devcloud.vtpm.deployment": "deployment",
+    'devcloud.vtpm': None,
+    'devcloud.vtpm.user': 'user',
+    'devcloud.vtpm.host': 'host',
+    'devcloud.vtpm.deployment': 'deployment',
 }
-VTPM_EXTRA_SPECS = {"hw:tpm_version": "2.0", "hw:tpm_model": "tpm-crb"}
+VTPM_EXTRA_SPECS = {'hw:tpm_version': '2.0', 'hw:tpm_model': 'tpm-crb'}
 
 
 def flavors(mode):
@@ -50,48 +50,48 @@ def flavors(mode):
         for name, security in VTPM_FLAVORS.items():
             specs = dict(VTPM_EXTRA_SPECS)
             if security:
-                specs["hw:tpm_secret_security"] = security
+                specs['hw:tpm_secret_security'] = security
             found.append(dict(FLAVOR, name=name, extra_specs=specs))
     return found
 
 # The demo project's own network (as devstack's "private"); the alt
 # project has none, so its servers boot with --nic none or on a network of
 # their own.
-NETWORK = {"name": "private", "subnet": "private-subnet",
-           "cidr": "10.0.0.0/24", "project": "demo"}
+NETWORK = {'name': 'private', 'subnet': 'private-subnet',
+           'cidr': '10.0.0.0/24', 'project': 'demo'}
 
 # How the seed step uploads every image; Nova copies these into the
 # instance's system metadata too (image_disk_format, ...).
-IMAGE_FORMAT = {"disk_format": "raw", "container_format": "bare"}
+IMAGE_FORMAT = {'disk_format': 'raw', 'container_format': 'bare'}
 # name -> {"standard": names Nova's ImageMetaProps knows, "custom": others}
 IMAGES = {
-    "cirros-like": {
-        "standard": {"hw_tpm_version": "2.0", "hw_tpm_model": "tpm-crb",
-                     "hw_machine_type": "q35", "os_distro": "ubuntu"},
-        "custom": {"owner_specified.note":
-                   "set by the image owner, not by Nova"},
+    'cirros-like': {
+        'standard': {'hw_tpm_version': '2.0', 'hw_tpm_model': 'tpm-crb',
+                     'hw_machine_type': 'q35', 'os_distro': 'ubuntu'},
+        'custom': {'owner_specified.note':
+                   'set by the image owner, not by Nova'},
     },
-    "cirros-like-2": {
-        "standard": {"hw_machine_type": "pc", "os_distro": "debian"},
-        "custom": {"owner_specified.note": "the rebuild target"},
+    'cirros-like-2': {
+        'standard': {'hw_machine_type': 'pc', 'os_distro': 'debian'},
+        'custom': {'owner_specified.note': 'the rebuild target'},
     },
 }
 # The image servers boot from unless a test needs another.
-IMAGE = "cirros-like"
+IMAGE = 'cirros-like'
 # The second seed image, without a vTPM: the rebuild target, and the image
 # of servers that need nothing of the host's TPM support.
-PLAIN_IMAGE = "cirros-like-2"
+PLAIN_IMAGE = 'cirros-like-2'
 
 
 def glance_properties(image):
     """Everything the seed step sets on ``image`` besides its name."""
     spec = IMAGES[image]
-    return dict(spec["standard"], **spec["custom"])
+    return dict(spec['standard'], **spec['custom'])
 
 
 def embedded(mode, image_id, standard, custom=None,
              image_format=None, min_ram=0, min_disk=0,
-             flavor_disk=FLAVOR["disk"]):
+             flavor_disk=FLAVOR['disk']):
     """``image.properties`` at 2.98 of a server booted (or rebuilt) from
     the image ``image_id`` with these properties on a flavor with
     ``flavor_disk`` GiB, on ``mode``'s Nova (None: the cloud has no 2.98).
@@ -117,4 +117,4 @@ def embedded(mode, image_id, standard, custom=None,
 def seeded_embedded(mode, image_id, image=IMAGE):
     """``embedded()`` for a server booted from a seeded image."""
     spec = IMAGES[image]
-    return embedded(mode, image_id, spec["standard"], spec["custom"])
+    return embedded(mode, image_id, spec['standard'], spec['custom'])

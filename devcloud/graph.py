@@ -20,7 +20,7 @@ already running finish, and the first failure is raised.
 import collections
 import threading
 
-Step = collections.namedtuple("Step", "name needs label function")
+Step = collections.namedtuple('Step', 'name needs label function')
 
 
 def run(progress, steps):
@@ -30,7 +30,7 @@ def run(progress, steps):
     for step in steps:
         for need in step.needs:
             if need not in by_name:
-                raise ValueError(f"{step.name} needs {need}, not a step")
+                raise ValueError(f'{step.name} needs {need}, not a step')
     done = {name: threading.Event() for name in by_name}
     errors = []
 
@@ -65,15 +65,15 @@ def _check_no_loop(by_name):
     state = {}
 
     def visit(name, path):
-        if state.get(name) == "done":
+        if state.get(name) == 'done':
             return
-        if state.get(name) == "visiting":
-            raise ValueError("steps need each other: " +
-                             " -> ".join(path + (name,)))
-        state[name] = "visiting"
+        if state.get(name) == 'visiting':
+            raise ValueError('steps need each other: ' +
+                             ' -> '.join(path + (name,)))
+        state[name] = 'visiting'
         for need in by_name[name].needs:
             visit(need, path + (name,))
-        state[name] = "done"
+        state[name] = 'done'
 
     for name in by_name:
         visit(name, ())

@@ -70,7 +70,7 @@ def stop(cloud, undefine_guests=False):
 def rss(cloud, records):
     """Resident memory of the cloud's process groups and its guests."""
     guests = libvirt.guest_pids() if cloud.mode.is_libvirt else ()
-    return procs.group_rss((r["pid"] for r in records), pids=guests)
+    return procs.group_rss((r['pid'] for r in records), pids=guests)
 
 
 def health(cloud):
@@ -86,7 +86,7 @@ def health(cloud):
             healthy = context.http_status(url(cloud)) in (200, 300)
         elif alive and port:
             healthy = ports_mod.is_listening(port)
-        result[name] = (record["pid"] if alive else None, port, healthy)
+        result[name] = (record['pid'] if alive else None, port, healthy)
     return result
 
 
@@ -94,8 +94,8 @@ def up(cloud):
     progress = cloud.progress
     layout = cloud.layout
     if cloud.mode.is_libvirt and layout.cells > 1:
-        progress.say(f"FAILED: {cloud.mode.name} runs one compute host on "
-                     "one libvirtd: it has one cell")
+        progress.say(f'FAILED: {cloud.mode.name} runs one compute host on '
+                     'one libvirtd: it has one cell')
         return 1
     layout.make_dirs()
     if cloud.registry.load():
@@ -104,14 +104,14 @@ def up(cloud):
         healthy = all(h for _pid, _port, h in states.values())
         current = _is_current(cloud)
         if healthy and current:
-            progress.say(f"devcloud {cloud.layout.name} is already "
-                         "running")
+            progress.say(f'devcloud {cloud.layout.name} is already '
+                         'running')
             return 0
-        why = ("half-running" if not healthy else
-               "running with an outdated install or nova_patch")
+        why = ('half-running' if not healthy else
+               'running with an outdated install or nova_patch')
         stopped = stop(cloud)
-        progress.say("stopped a {} cloud ({})".format(why, ", ".join(
-            stopped or ["nothing alive"])))
+        progress.say('stopped a {} cloud ({})'.format(why, ', '.join(
+            stopped or ['nothing alive'])))
     try:
         installed = _install(cloud)
         _start(cloud)
@@ -145,10 +145,10 @@ def _install(cloud):
     progress, mode, layout = cloud.progress, cloud.mode, cloud.layout
     for service in services_mod.for_mode(mode):
         if service.install:
-            with progress.step(", ".join(service.packages) +
-                               " (Debian) present"):
+            with progress.step(', '.join(service.packages) +
+                               ' (Debian) present'):
                 service.install(progress)
-    with progress.step(f"venv {layout.venv}: {mode.summary}"):
+    with progress.step(f'venv {layout.venv}: {mode.summary}'):
         installed = install.ensure_venv(mode, layout)
         installed = install.ensure_neutron_ext(layout) or installed
     if mode.patched:
@@ -200,34 +200,34 @@ def _start(cloud):
     progress = cloud.progress
     cloud.load_settings()
     wanted = services_mod.for_mode(cloud.mode)
-    with progress.step(f"configuration rendered in {cloud.layout.etc}"):
+    with progress.step(f'configuration rendered in {cloud.layout.etc}'):
         for service in wanted:
             if service.configure:
                 service.configure(cloud)
     graph.run(progress, _steps(cloud, services_mod.CLOUD))
-    with progress.step("nova-compute up ({}); flavor, images, networks{}"
-                       .format(", ".join(
+    with progress.step('nova-compute up ({}); flavor, images, networks{}'
+                       .format(', '.join(
                            cells.compute_hosts(cloud.layout.cells,
                                                cloud.mode.computes)),
-                           "" if cloud.mode.is_libvirt else ", TPM traits")):
-        seed.run(cloud, "resources", service="nova-compute")
+                           '' if cloud.mode.is_libvirt else ', TPM traits')):
+        seed.run(cloud, 'resources', service='nova-compute')
     # A cloud made before its mode had more hosts maps the new ones too.
-    hosts_marker = "nova-hosts-{}".format(len(cells.compute_hosts(
+    hosts_marker = 'nova-hosts-{}'.format(len(cells.compute_hosts(
         cloud.layout.cells, cloud.mode.computes)))
-    if not cloud.done("nova-hosts") or not cloud.done(hosts_marker):
-        with progress.step("nova-manage cell_v2 discover_hosts"):
-            nova.manage(cloud, "cell_v2", "discover_hosts", "--verbose")
-        cloud.mark_done("nova-hosts")
+    if not cloud.done('nova-hosts') or not cloud.done(hosts_marker):
+        with progress.step('nova-manage cell_v2 discover_hosts'):
+            nova.manage(cloud, 'cell_v2', 'discover_hosts', '--verbose')
+        cloud.mark_done('nova-hosts')
         cloud.mark_done(hosts_marker)
     _write_clouds_yaml(cloud)
     graph.run(progress, _steps(cloud, services_mod.DASHBOARD))
 
 
 def _write_clouds_yaml(cloud):
-    cloud.render("clouds.yaml")
+    cloud.render('clouds.yaml')
     shutil.copy(cloud.layout.clouds_yaml, cloud.layout.last_clouds_yaml)
-    with open(os.path.join(cloud.layout.root, "last-mode"), "w") as out:
-        out.write(cloud.layout.name + "\n")
+    with open(os.path.join(cloud.layout.root, 'last-mode'), 'w') as out:
+        out.write(cloud.layout.name + '\n')
 
 
 def _figures(cloud, installed):
@@ -238,68 +238,68 @@ def _figures(cloud, installed):
     warm_budget, rss_budget = budgets(cloud.mode)
     # The warm budget is for a cloud whose installs and databases exist.
     if installed:
-        kind, budget = "first up (with installs)", FIRST_UP_BUDGET
+        kind, budget = 'first up (with installs)', FIRST_UP_BUDGET
     elif cloud.created:
-        kind, budget = "first up (new databases)", FIRST_UP_BUDGET
+        kind, budget = 'first up (new databases)', FIRST_UP_BUDGET
     else:
-        kind, budget = "warm up", warm_budget
-    time_ok = "ok" if elapsed <= budget else "OVER"
-    rss_ok = "ok" if rss_used <= rss_budget else "OVER"
-    progress.say(f"devcloud {cloud.layout.name} is up: {kind} in "
-                 f"{elapsed:.0f} s (budget {budget} s: {time_ok}); RSS of "
-                 f"{len(records)} process groups "
-                 f"{rss_used / 2 ** 20:.0f} MiB "
-                 f"(budget {rss_budget // 2 ** 20} MiB: {rss_ok})")
-    progress.say(f"clouds.yaml: {cloud.layout.clouds_yaml} (clouds "
-                 "devcloud, devcloud-alt, devcloud-reader, devcloud-admin); "
+        kind, budget = 'warm up', warm_budget
+    time_ok = 'ok' if elapsed <= budget else 'OVER'
+    rss_ok = 'ok' if rss_used <= rss_budget else 'OVER'
+    progress.say(f'devcloud {cloud.layout.name} is up: {kind} in '
+                 f'{elapsed:.0f} s (budget {budget} s: {time_ok}); RSS of '
+                 f'{len(records)} process groups '
+                 f'{rss_used / 2 ** 20:.0f} MiB '
+                 f'(budget {rss_budget // 2 ** 20} MiB: {rss_ok})')
+    progress.say(f'clouds.yaml: {cloud.layout.clouds_yaml} (clouds '
+                 'devcloud, devcloud-alt, devcloud-reader, devcloud-admin); '
                  'eval "$(tools/devcloud env)"')
-    progress.say(f"horizon: {horizon.url(cloud)}/ (users demo, alt: "
-                 "passwords in clouds.yaml)")
-    with open(cloud.layout.run_file("last-up.json"), "w") as out:
-        json.dump({"kind": kind, "seconds": round(elapsed, 1),
-                   "rss_bytes": rss_used, "time": time.time()}, out)
+    progress.say(f'horizon: {horizon.url(cloud)}/ (users demo, alt: '
+                 'passwords in clouds.yaml)')
+    with open(cloud.layout.run_file('last-up.json'), 'w') as out:
+        json.dump({'kind': kind, 'seconds': round(elapsed, 1),
+                   'rss_bytes': rss_used, 'time': time.time()}, out)
 
 
 def _report_failure(cloud, failure):
     progress = cloud.progress
-    progress.say(f"FAILED: {failure}")
+    progress.say(f'FAILED: {failure}')
     if failure.service:
-        progress.say(f"service: {failure.service}")
+        progress.say(f'service: {failure.service}')
     if failure.log:
-        progress.say(f"log: {failure.log}; its last lines:")
+        progress.say(f'log: {failure.log}; its last lines:')
         print(procs.tail(failure.log))
-    progress.say("stopping what this up started")
+    progress.say('stopping what this up started')
 
 
 def down(cloud, purge=False):
     stopped = stop(cloud, undefine_guests=purge)
-    cloud.progress.say("devcloud {}: stopped {}".format(
-        cloud.layout.name, ", ".join(stopped) or "nothing (not running)"))
+    cloud.progress.say('devcloud {}: stopped {}'.format(
+        cloud.layout.name, ', '.join(stopped) or 'nothing (not running)'))
     if purge and os.path.isdir(cloud.layout.cloud):
         shutil.rmtree(cloud.layout.cloud)
-        cloud.progress.say(f"removed {cloud.layout.cloud} "
-                           "(venv and wheel cache kept)")
+        cloud.progress.say(f'removed {cloud.layout.cloud} '
+                           '(venv and wheel cache kept)')
     return 0
 
 
 def status(cloud):
-    if not os.path.exists(cloud.layout.run_file("ports.json")):
-        print(f"devcloud {cloud.layout.name} is not set up: "
-              f"{cloud.up_command}")
+    if not os.path.exists(cloud.layout.run_file('ports.json')):
+        print(f'devcloud {cloud.layout.name} is not set up: '
+              f'{cloud.up_command}')
         return 3
     cloud.load_settings(check_free=False)
     states = health(cloud)
-    print(f"devcloud {cloud.layout.name} ({cloud.layout.cloud})")
+    print(f'devcloud {cloud.layout.name} ({cloud.layout.cloud})')
     down = cells.down_cells(cloud)
     if down:
-        print("cells down (tools/devcloud cell up CELL): " + ", ".join(down))
-    row = "{:<22} {:>8} {:>6}  {}"
-    print(row.format("SERVICE", "PID", "PORT", "STATE"))
+        print('cells down (tools/devcloud cell up CELL): ' + ', '.join(down))
+    row = '{:<22} {:>8} {:>6}  {}'
+    print(row.format('SERVICE', 'PID', 'PORT', 'STATE'))
     for name, (pid, port, healthy) in states.items():
-        state = "healthy" if healthy else ("unhealthy" if pid else "stopped")
-        print(row.format(name, pid or "-", port or "-", state))
+        state = 'healthy' if healthy else ('unhealthy' if pid else 'stopped')
+        print(row.format(name, pid or '-', port or '-', state))
     records = cloud.registry.load()
     if records:
         used = rss(cloud, [r for r in records.values() if procs.is_alive(r)])
-        print("total RSS %.0f MiB" % (used / 2 ** 20))
+        print('total RSS %.0f MiB' % (used / 2 ** 20))
     return 0 if all(h for _p, _port, h in states.values()) else 3

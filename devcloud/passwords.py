@@ -15,8 +15,8 @@ import json
 import os
 import secrets
 
-NAMES = ("admin", "demo", "alt", "demo-reader", "nova", "placement",
-         "glance", "neutron", "rabbitmq")
+NAMES = ('admin', 'demo', 'alt', 'demo-reader', 'nova', 'placement',
+         'glance', 'neutron', 'rabbitmq')
 
 
 def load(path, extra=()):
@@ -32,6 +32,6 @@ def load(path, extra=()):
     for name in names:
         values.setdefault(name, secrets.token_hex(12))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as saved:
+    with os.fdopen(fd, 'w') as saved:
         json.dump(values, saved, indent=1, sort_keys=True)
     return values

@@ -28,13 +28,13 @@ import os
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
-INVENV_DIR = os.path.join(PACKAGE_DIR, "invenv")
+TEMPLATES_DIR = os.path.join(PACKAGE_DIR, 'templates')
+INVENV_DIR = os.path.join(PACKAGE_DIR, 'invenv')
 
 
 def state_root():
-    return os.path.abspath(os.environ.get("DEVCLOUD_DIR")
-                           or os.path.join(REPO_ROOT, ".devcloud"))
+    return os.path.abspath(os.environ.get('DEVCLOUD_DIR')
+                           or os.path.join(REPO_ROOT, '.devcloud'))
 
 
 def constraints_dirs():
@@ -44,23 +44,23 @@ def constraints_dirs():
     (tools/run-tests checks it equals the shared copy), then
     ``../shared/constraints``.
     """
-    dirs = [os.environ.get("DEVCLOUD_CONSTRAINTS_DIR"),
-            os.path.join(REPO_ROOT, "constraints"),
-            os.path.join(REPO_ROOT, "..", "shared", "constraints")]
+    dirs = [os.environ.get('DEVCLOUD_CONSTRAINTS_DIR'),
+            os.path.join(REPO_ROOT, 'constraints'),
+            os.path.join(REPO_ROOT, '..', 'shared', 'constraints')]
     return [os.path.abspath(d) for d in dirs if d]
 
 
 def cloud_name(mode_name, cells=1):
     """The name of a mode's cloud with ``cells`` cells."""
-    return mode_name if cells == 1 else f"{mode_name}-cells{cells}"
+    return mode_name if cells == 1 else f'{mode_name}-cells{cells}'
 
 
 def parse_cloud_name(name):
     """(mode name, cells) from a cloud name; None if it is not one."""
-    mode, sep, cells = name.rpartition("-cells")
+    mode, sep, cells = name.rpartition('-cells')
     if sep and cells.isdigit() and int(cells) > 1:
         return mode, int(cells)
-    if not name or "/" in name:
+    if not name or '/' in name:
         return None
     return name, 1
 
@@ -73,16 +73,16 @@ class Layout:
         self.cells = cells
         self.name = cloud_name(mode_name, cells)
         self.root = root or state_root()
-        self.pip_cache = os.path.join(self.root, "pip-cache")
-        self.wheelhouse = os.path.join(self.root, "wheelhouse")
-        self.venv = os.path.join(self.root, "venvs", mode_name)
-        self.cloud = os.path.join(self.root, "clouds", self.name)
-        self.etc = os.path.join(self.cloud, "etc")
-        self.data = os.path.join(self.cloud, "data")
-        self.log = os.path.join(self.cloud, "log")
-        self.run = os.path.join(self.cloud, "run")
-        self.clouds_yaml = os.path.join(self.etc, "clouds.yaml")
-        self.last_clouds_yaml = os.path.join(self.root, "clouds.yaml")
+        self.pip_cache = os.path.join(self.root, 'pip-cache')
+        self.wheelhouse = os.path.join(self.root, 'wheelhouse')
+        self.venv = os.path.join(self.root, 'venvs', mode_name)
+        self.cloud = os.path.join(self.root, 'clouds', self.name)
+        self.etc = os.path.join(self.cloud, 'etc')
+        self.data = os.path.join(self.cloud, 'data')
+        self.log = os.path.join(self.cloud, 'log')
+        self.run = os.path.join(self.cloud, 'run')
+        self.clouds_yaml = os.path.join(self.etc, 'clouds.yaml')
+        self.last_clouds_yaml = os.path.join(self.root, 'clouds.yaml')
 
     def make_dirs(self):
         for path in (self.pip_cache, self.wheelhouse, self.etc, self.data,
@@ -90,21 +90,21 @@ class Layout:
             os.makedirs(path, exist_ok=True)
 
     def bin(self, name):
-        return os.path.join(self.venv, "bin", name)
+        return os.path.join(self.venv, 'bin', name)
 
     @property
     def python(self):
-        return self.bin("python")
+        return self.bin('python')
 
     def site_packages(self):
-        lib = os.path.join(self.venv, "lib")
+        lib = os.path.join(self.venv, 'lib')
         for entry in sorted(os.listdir(lib)):
-            if entry.startswith("python"):
-                return os.path.join(lib, entry, "site-packages")
-        raise FileNotFoundError(f"no site-packages in {lib}")
+            if entry.startswith('python'):
+                return os.path.join(lib, entry, 'site-packages')
+        raise FileNotFoundError(f'no site-packages in {lib}')
 
     def log_file(self, service):
-        return os.path.join(self.log, service + ".log")
+        return os.path.join(self.log, service + '.log')
 
     def etc_file(self, name):
         return os.path.join(self.etc, name)

@@ -21,8 +21,8 @@ import json
 import random
 import socket
 
-SERVICES = ("keystone", "placement", "glance", "nova-api", "neutron",
-            "rabbitmq", "rabbitmq-dist", "epmd")
+SERVICES = ('keystone', 'placement', 'glance', 'nova-api', 'neutron',
+            'rabbitmq', 'rabbitmq-dist', 'epmd')
 LOW, HIGH = 20000, 32000
 
 
@@ -30,7 +30,7 @@ def is_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind(("127.0.0.1", port))
+            sock.bind(('127.0.0.1', port))
         except OSError:
             return False
     return True
@@ -38,7 +38,7 @@ def is_free(port):
 
 def is_listening(port, timeout=0.5):
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout):
+        with socket.create_connection(('127.0.0.1', port), timeout):
             return True
     except OSError:
         return False
@@ -68,6 +68,6 @@ def assign(path, check_free=True, services=SERVICES):
         ports[name] = port
         changed = True
     if changed:
-        with open(path, "w") as saved:
+        with open(path, 'w') as saved:
             json.dump(ports, saved, indent=1, sort_keys=True)
     return ports, changed

@@ -24,7 +24,7 @@ import subprocess
 import threading
 import time
 
-PIDS_FILE = "pids.json"
+PIDS_FILE = 'pids.json'
 
 # up starts services from several threads; each change to pids.json is a
 # read-modify-write that must not interleave with another.
@@ -33,12 +33,12 @@ _SAVE_LOCK = threading.RLock()
 
 def _stat_fields(pid):
     try:
-        with open(f"/proc/{pid}/stat") as stat:
+        with open(f'/proc/{pid}/stat') as stat:
             text = stat.read()
     except OSError:
         return None
     # The command name may contain spaces; fields start after its ')'.
-    return text[text.rindex(")") + 2:].split()
+    return text[text.rindex(')') + 2:].split()
 
 
 def start_time(pid):
@@ -47,10 +47,10 @@ def start_time(pid):
 
 
 def is_alive(record):
-    fields = _stat_fields(record["pid"])
-    if not fields or fields[0] in ("Z", "X"):
+    fields = _stat_fields(record['pid'])
+    if not fields or fields[0] in ('Z', 'X'):
         return False
-    return fields[19] == record["start_time"]
+    return fields[19] == record['start_time']
 
 
 class Registry:
@@ -68,17 +68,17 @@ class Registry:
             return {}
 
     def _save(self, records):
-        tmp = "{}.{}.tmp".format(self.path, os.getpid())
-        with open(tmp, "w") as pids:
+        tmp = '{}.{}.tmp'.format(self.path, os.getpid())
+        with open(tmp, 'w') as pids:
             json.dump(records, pids, indent=1)  # keeps start order
         os.replace(tmp, self.path)
 
     def start(self, name, argv, env=None, cwd=None):
         """Start ``argv`` detached, logging to log/<name>.log."""
         log_path = self.layout.log_file(name)
-        with open(log_path, "ab") as log:
-            log.write(("--- devcloud: starting {} at {}\n".format(
-                " ".join(argv), time.strftime("%Y-%m-%d %H:%M:%S")
+        with open(log_path, 'ab') as log:
+            log.write(('--- devcloud: starting {} at {}\n'.format(
+                ' '.join(argv), time.strftime('%Y-%m-%d %H:%M:%S')
             )).encode())
             log.flush()
             proc = subprocess.Popen(
@@ -87,9 +87,9 @@ class Registry:
                 start_new_session=True, close_fds=True)
         with _SAVE_LOCK:
             records = self.load()
-            records[name] = {"pid": proc.pid,
-                             "start_time": start_time(proc.pid),
-                             "log": log_path, "argv": argv}
+            records[name] = {'pid': proc.pid,
+                             'start_time': start_time(proc.pid),
+                             'log': log_path, 'argv': argv}
             self._save(records)
         return proc
 
@@ -110,7 +110,7 @@ class Registry:
         for wave in ([n for n in chosen if n not in last],
                      [n for n in chosen if n in last]):
             live = [n for n in wave if is_alive(records[n])]
-            _stop_groups([records[n]["pid"] for n in live], timeout)
+            _stop_groups([records[n]['pid'] for n in live], timeout)
             stopped.extend(live)
         with _SAVE_LOCK:
             records = self.load()
@@ -142,13 +142,13 @@ def _signal_group(pgid, signum):
 def _group_exists(pgid):
     for pid in _pids():
         fields = _stat_fields(pid)
-        if fields and int(fields[2]) == pgid and fields[0] not in "ZX":
+        if fields and int(fields[2]) == pgid and fields[0] not in 'ZX':
             return True
     return False
 
 
 def _pids():
-    for entry in os.listdir("/proc"):
+    for entry in os.listdir('/proc'):
         if entry.isdigit():
             yield int(entry)
 
@@ -164,13 +164,13 @@ def group_rss(pgids, pids=()):
         if not fields or (int(fields[2]) not in pgids and pid not in pids):
             continue
         # Field 24 of stat is rss in pages.
-        total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        total += int(fields[21]) * os.sysconf('SC_PAGE_SIZE')
     return total
 
 
 def run(argv, log_path, env=None, cwd=None, timeout=600):
     """Run a one-shot command, appending its output to ``log_path``."""
-    with open(log_path, "ab") as log:
+    with open(log_path, 'ab') as log:
         log.write(f"--- devcloud: running {' '.join(argv)}\n".encode())
         log.flush()
         return subprocess.run(
@@ -181,11 +181,11 @@ def run(argv, log_path, env=None, cwd=None, timeout=600):
 
 def tail(path, lines=25):
     try:
-        with open(path, "rb") as log:
+        with open(path, 'rb') as log:
             log.seek(0, os.SEEK_END)
             size = log.tell()
             log.seek(max(0, size - 64 * 1024))
-            text = log.read().decode("utf-8", "replace")
+            text = log.read().decode('utf-8', 'replace')
     except OSError:
-        return f"(no log at {path})"
-    return "\n".join(text.splitlines()[-lines:])
+        return f'(no log at {path})'
+    return '\n'.join(text.splitlines()[-lines:])

@@ -35,7 +35,7 @@ class Progress:
         return time.monotonic() - self.started
 
     def say(self, message):
-        self.stream.write(f"[{self.elapsed:6.1f}s] {message}\n")
+        self.stream.write(f'[{self.elapsed:6.1f}s] {message}\n')
         self.stream.flush()
 
     @contextlib.contextmanager
@@ -43,4 +43,4 @@ class Progress:
         """Print ``message`` with the step's own duration once it is done."""
         began = time.monotonic()
         yield
-        self.say(f"{message} ({time.monotonic() - began:.1f}s)")
+        self.say(f'{message} ({time.monotonic() - began:.1f}s)')

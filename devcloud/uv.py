@@ -28,20 +28,20 @@ from devcloud import paths
 
 def binary():
     """The uv to use, or None."""
-    bundled = os.path.join(paths.REPO_ROOT, ".venv-tools", "bin", "uv")
+    bundled = os.path.join(paths.REPO_ROOT, '.venv-tools', 'bin', 'uv')
     if os.access(bundled, os.X_OK):
         return bundled
-    return shutil.which("uv")
+    return shutil.which('uv')
 
 
 def install_command(python, environ=None):
     """argv that installs into the venv of ``python``; arguments follow."""
     uv = binary()
     if uv is None:
-        return [python, "-m", "pip", "install"]
-    argv = [uv, "pip", "install", "--python", python]
+        return [python, '-m', 'pip', 'install']
+    argv = [uv, 'pip', 'install', '--python', python]
     environ = os.environ if environ is None else environ
     # pip's cache dir set for a cold run: uv's cache goes in it too.
-    if "UV_CACHE_DIR" not in environ and environ.get("PIP_CACHE_DIR"):
-        argv += ["--cache-dir", os.path.join(environ["PIP_CACHE_DIR"], "uv")]
+    if 'UV_CACHE_DIR' not in environ and environ.get('PIP_CACHE_DIR'):
+        argv += ['--cache-dir', os.path.join(environ['PIP_CACHE_DIR'], 'uv')]
     return argv

@@ -20,4 +20,4 @@ import os
 from paste import deploy
 
 application = deploy.loadapp(
-    "config:" + os.environ["DEVCLOUD_BARBICAN_PASTE"])
+    'config:' + os.environ['DEVCLOUD_BARBICAN_PASTE'])

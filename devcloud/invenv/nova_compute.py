@@ -39,7 +39,7 @@ from nova.virt import fake
 
 DRIVER = fake.FakeDriverWithoutFakeNodes
 DRIVER.capabilities = dict(DRIVER.capabilities, supports_vtpm=True)
-SNAPSHOT_DATA = b"devcloud fake-driver snapshot\n" * 32
+SNAPSHOT_DATA = b'devcloud fake-driver snapshot\n' * 32
 UPLOAD_SECONDS = 3
 _fake_snapshot = DRIVER.snapshot
 
@@ -47,15 +47,15 @@ _fake_snapshot = DRIVER.snapshot
 def snapshot(self, context, instance, image_id, update_task_state):
     _fake_snapshot(self, context, instance, image_id, update_task_state)
     time.sleep(UPLOAD_SECONDS)  # green: nova-compute runs under eventlet
-    metadata = {"disk_format": "raw", "container_format": "bare",
-                "properties": {"image_location": "snapshot",
-                               "image_state": "available",
-                               "owner_id": instance.project_id}}
+    metadata = {'disk_format': 'raw', 'container_format': 'bare',
+                'properties': {'image_location': 'snapshot',
+                               'image_state': 'available',
+                               'owner_id': instance.project_id}}
     glance.API().update(context, image_id, metadata,
                         data=io.BytesIO(SNAPSHOT_DATA), purge_props=False)
 
 
 DRIVER.snapshot = snapshot
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     sys.exit(compute.main())

@@ -27,7 +27,7 @@ from neutron_lib.api.definitions import portbindings
 from neutron_lib import constants
 from neutron_lib.plugins.ml2 import api
 
-NAME = "devcloud_loopback"
+NAME = 'devcloud_loopback'
 
 
 class LoopbackMechanismDriver(api.MechanismDriver):

@@ -26,12 +26,12 @@ import pkgutil
 from typing import Callable, Optional, Tuple
 
 # The services every other one is started after and stopped after.
-CLOUD = "cloud"
+CLOUD = 'cloud'
 # After the cloud is seeded (flavors, images, networks): the dashboard.
-DASHBOARD = "dashboard"
+DASHBOARD = 'dashboard'
 # A need "nova-api" + INIT is met once that service's init is done (it
 # need not answer yet).
-INIT = ".init"
+INIT = '.init'
 
 
 def _always(mode):
@@ -89,14 +89,14 @@ _REGISTRY = {}
 def register(service):
     """Add ``service`` (a module calls this for its own)."""
     if service.name in _REGISTRY and _REGISTRY[service.name] != service:
-        raise ValueError(f"two services named {service.name}")
+        raise ValueError(f'two services named {service.name}')
     _REGISTRY[service.name] = service
     return service
 
 
 def _import_all():
     for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
+        importlib.import_module(f'{__name__}.{info.name}')
 
 
 def service_of(need):
@@ -115,11 +115,11 @@ def registered():
         if name in depth:
             return depth[name]
         if name in path:
-            raise ValueError("services need each other: " +
-                             " -> ".join(path + (name,)))
+            raise ValueError('services need each other: ' +
+                             ' -> '.join(path + (name,)))
         if name not in _REGISTRY:
-            raise ValueError(f"{path[-1]} needs {name}, which no module "
-                             "registers")
+            raise ValueError(f'{path[-1]} needs {name}, which no module '
+                             'registers')
         service = _REGISTRY[name]
         needs = [visit(service_of(need), path + (name,))
                  for need in service.init_needs + service.start_needs]

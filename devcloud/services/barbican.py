@@ -28,46 +28,46 @@ import shutil
 from devcloud import paths
 from devcloud.services import Service, register, uwsgi
 
-SERVICE = "barbican"
-SERVICE_TYPE = "key-manager"
+SERVICE = 'barbican'
+SERVICE_TYPE = 'key-manager'
 
 
 def _home(cloud):
-    return cloud.layout.data_dir("barbican/home")
+    return cloud.layout.data_dir('barbican/home')
 
 
 def _kek(cloud):
     """The Fernet key that wraps the projects' keys, made once."""
-    path = cloud.layout.run_file("barbican-kek")
+    path = cloud.layout.run_file('barbican-kek')
     if not os.path.exists(path):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
+        with os.fdopen(fd, 'w') as out:
             out.write(base64.urlsafe_b64encode(os.urandom(32)).decode())
     with open(path) as src:
         return src.read().strip()
 
 
 def paste_ini(cloud):
-    return os.path.join(cloud.layout.venv, "etc", "barbican",
-                        "barbican-api-paste.ini")
+    return os.path.join(cloud.layout.venv, 'etc', 'barbican',
+                        'barbican-api-paste.ini')
 
 
 def configure(cloud):
-    data = cloud.layout.data_dir("barbican")
-    conf = cloud.render("barbican.conf", extra={
-        "barbican_url": url(cloud),
-        "barbican_db": "sqlite:///" + os.path.join(data, "barbican.sqlite"),
-        "barbican_kek": _kek(cloud)})
-    target = os.path.join(_home(cloud), ".barbican")
+    data = cloud.layout.data_dir('barbican')
+    conf = cloud.render('barbican.conf', extra={
+        'barbican_url': url(cloud),
+        'barbican_db': 'sqlite:///' + os.path.join(data, 'barbican.sqlite'),
+        'barbican_kek': _kek(cloud)})
+    target = os.path.join(_home(cloud), '.barbican')
     os.makedirs(target, exist_ok=True)
-    shutil.copy(conf, os.path.join(target, "barbican.conf"))  # and 0600
+    shutil.copy(conf, os.path.join(target, 'barbican.conf'))  # and 0600
 
 
 def start(cloud):
-    app = "wsgi-file = " + os.path.join(paths.INVENV_DIR, "barbican_api.py")
+    app = 'wsgi-file = ' + os.path.join(paths.INVENV_DIR, 'barbican_api.py')
     uwsgi.start(cloud, SERVICE, SERVICE, app, threads=2, env={
-        "HOME": _home(cloud),
-        "DEVCLOUD_BARBICAN_PASTE": paste_ini(cloud),
+        'HOME': _home(cloud),
+        'DEVCLOUD_BARBICAN_PASTE': paste_ini(cloud),
     })
 
 
@@ -76,7 +76,7 @@ def url(cloud):
 
 
 def health_url(cloud):
-    return url(cloud) + "/"
+    return url(cloud) + '/'
 
 
 def wait_ready(cloud):
@@ -85,6 +85,6 @@ def wait_ready(cloud):
 
 register(Service(
     SERVICE, wanted=lambda mode: mode.has_key_manager, configure=configure,
-    start=start, wait=wait_ready, start_needs=("keystone",),
+    start=start, wait=wait_ready, start_needs=('keystone',),
     processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe=lambda cloud: f"barbican on {url(cloud)}"))
+    describe=lambda cloud: f'barbican on {url(cloud)}'))

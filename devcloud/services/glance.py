@@ -19,37 +19,37 @@ import os
 
 from devcloud.services import Service, mariadb, register
 
-SERVICE = "glance"
+SERVICE = 'glance'
 
 
 def _paste_ini(cloud):
-    return os.path.join(cloud.layout.venv, "etc", "glance",
-                        "glance-api-paste.ini")
+    return os.path.join(cloud.layout.venv, 'etc', 'glance',
+                        'glance-api-paste.ini')
 
 
 def configure(cloud):
-    for name in ("glance-images", "glance-staging", "glance-tasks",
-                 "glance-locks", "glance-cache"):
+    for name in ('glance-images', 'glance-staging', 'glance-tasks',
+                 'glance-locks', 'glance-cache'):
         cloud.layout.data_dir(name)
-    cloud.render("glance-api.conf", extra={
-        "glance_paste": _paste_ini(cloud),
-        "glance_db": mariadb.url(cloud, "glance")})
+    cloud.render('glance-api.conf', extra={
+        'glance_paste': _paste_ini(cloud),
+        'glance_db': mariadb.url(cloud, 'glance')})
 
 
 def init(cloud):
     """The schema, first ``up`` only; MariaDB must be up."""
     mariadb.sync_once(cloud, SERVICE, [
-        cloud.layout.bin("glance-manage"), "--config-file",
-        cloud.layout.etc_file("glance-api.conf"), "db_sync"])
+        cloud.layout.bin('glance-manage'), '--config-file',
+        cloud.layout.etc_file('glance-api.conf'), 'db_sync'])
 
 
 def start(cloud):
-    cloud.start(SERVICE, [cloud.layout.bin("glance-api"), "--config-file",
-                          cloud.layout.etc_file("glance-api.conf")])
+    cloud.start(SERVICE, [cloud.layout.bin('glance-api'), '--config-file',
+                          cloud.layout.etc_file('glance-api.conf')])
 
 
 def health_url(cloud):
-    return cloud.url("glance") + "/versions"
+    return cloud.url('glance') + '/versions'
 
 
 def wait_ready(cloud):
@@ -58,7 +58,7 @@ def wait_ready(cloud):
 
 register(Service(
     SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
-    init_needs=("mariadb",), start_needs=("keystone",),
+    init_needs=('mariadb',), start_needs=('keystone',),
     processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: "glance database",
-    describe=lambda cloud: f"glance on {cloud.url(SERVICE)}"))
+    describe_init=lambda cloud: 'glance database',
+    describe=lambda cloud: f'glance on {cloud.url(SERVICE)}'))

@@ -37,12 +37,12 @@ from devcloud import ports as ports_mod
 from devcloud.progress import StepFailed
 from devcloud.services import DASHBOARD, Service, register
 
-SERVICE = "horizon"
-SETTINGS_MODULE = "openstack_dashboard.settings"
-ENABLED_FILE = "_9050_osc_image_props.py"
+SERVICE = 'horizon'
+SETTINGS_MODULE = 'openstack_dashboard.settings'
+ENABLED_FILE = '_9050_osc_image_props.py'
 # Also used by tox's dashboard-unit environment.
 BUILD_CONSTRAINTS = os.path.join(paths.TEMPLATES_DIR,
-                                 "horizon-build-constraints.txt")
+                                 'horizon-build-constraints.txt')
 
 LOCAL_SETTINGS = """\
 # Written by tools/devcloud for its {mode} cloud.
@@ -75,58 +75,58 @@ LOGGING = {{
 
 
 def venv(cloud):
-    return os.path.join(cloud.layout.root, "venvs",
-                        "horizon-" + modes.client_release(cloud.mode).series)
+    return os.path.join(cloud.layout.root, 'venvs',
+                        'horizon-' + modes.client_release(cloud.mode).series)
 
 
 def _bin(cloud, name):
-    return os.path.join(venv(cloud), "bin", name)
+    return os.path.join(venv(cloud), 'bin', name)
 
 
 def _dashboard_dir(cloud):
-    lib = os.path.join(venv(cloud), "lib")
+    lib = os.path.join(venv(cloud), 'lib')
     for entry in sorted(os.listdir(lib)):
-        path = os.path.join(lib, entry, "site-packages", "openstack_dashboard")
+        path = os.path.join(lib, entry, 'site-packages', 'openstack_dashboard')
         if os.path.isdir(path):
             return path
-    raise StepFailed(f"no openstack_dashboard in {venv(cloud)}",
+    raise StepFailed(f'no openstack_dashboard in {venv(cloud)}',
                      service=SERVICE)
 
 
 def _static_root(cloud):
-    return os.path.join(cloud.layout.data, "horizon-static")
+    return os.path.join(cloud.layout.data, 'horizon-static')
 
 
 def _wanted(cloud):
     return dict(install.wanted(modes.client_release(cloud.mode),
-                               requirements=["horizon", modes.UWSGI]),
+                               requirements=['horizon', modes.UWSGI]),
                 plugin=paths.REPO_ROOT)
 
 
 def ensure_installed(cloud):
     """Install Horizon and the plugin if needed; True if it did."""
-    marker = os.path.join(venv(cloud), ".devcloud-installed.json")
+    marker = os.path.join(venv(cloud), '.devcloud-installed.json')
     want = _wanted(cloud)
     if install.read_json(marker) == want:
         return False
-    log = cloud.layout.log_file("horizon-install")
+    log = cloud.layout.log_file('horizon-install')
     # PIP_BUILD_CONSTRAINT: pip 25.3 and later apply only that one to
     # build environments.
     env = dict(cloud.env(), PIP_CONSTRAINT=BUILD_CONSTRAINTS,
                PIP_BUILD_CONSTRAINT=BUILD_CONSTRAINTS)
-    env.pop("VIRTUAL_ENV", None)
+    env.pop('VIRTUAL_ENV', None)
     steps = []
-    if not os.path.exists(_bin(cloud, "python")):
-        steps.append([sys.executable, "-m", "venv", venv(cloud)])
-    steps.append([_bin(cloud, "python"), "-m", "pip", "install",
-                  "--cache-dir", cloud.layout.pip_cache,
-                  "--find-links", cloud.layout.wheelhouse,
-                  "-c", install.constraints_file(
+    if not os.path.exists(_bin(cloud, 'python')):
+        steps.append([sys.executable, '-m', 'venv', venv(cloud)])
+    steps.append([_bin(cloud, 'python'), '-m', 'pip', 'install',
+                  '--cache-dir', cloud.layout.pip_cache,
+                  '--find-links', cloud.layout.wheelhouse,
+                  '-c', install.constraints_file(
                       modes.client_release(cloud.mode)),
-                  *want["requirements"], "-e", paths.REPO_ROOT])
+                  *want['requirements'], '-e', paths.REPO_ROOT])
     for argv in steps:
         _run(argv, log, env)
-    with open(marker, "w") as out:
+    with open(marker, 'w') as out:
         json.dump(want, out, indent=1, sort_keys=True)
     # A new Horizon needs its static files collected again.
     install.remove(_static_marker(cloud))
@@ -134,7 +134,7 @@ def ensure_installed(cloud):
 
 
 def _static_marker(cloud):
-    return cloud.layout.run_file("horizon-static.json")
+    return cloud.layout.run_file('horizon-static.json')
 
 
 def _run(argv, log, env, cwd=None):
@@ -142,12 +142,12 @@ def _run(argv, log, env, cwd=None):
 
 
 def _port_file(cloud):
-    return cloud.layout.run_file("horizon-port.json")
+    return cloud.layout.run_file('horizon-port.json')
 
 
 def port(cloud):
     """Horizon's port, as recorded when it was last started."""
-    return (install.read_json(_port_file(cloud)) or {}).get("port")
+    return (install.read_json(_port_file(cloud)) or {}).get('port')
 
 
 def _assign_port(cloud):
@@ -161,24 +161,24 @@ def _assign_port(cloud):
         chosen = rng.randrange(ports_mod.LOW, ports_mod.HIGH)
         if chosen not in taken and ports_mod.is_free(chosen):
             break
-    with open(_port_file(cloud), "w") as out:
-        json.dump({"port": chosen}, out)
+    with open(_port_file(cloud), 'w') as out:
+        json.dump({'port': chosen}, out)
     return chosen
 
 
 def url(cloud):
-    return f"http://127.0.0.1:{port(cloud)}"
+    return f'http://127.0.0.1:{port(cloud)}'
 
 
 def health_url(cloud):
-    return url(cloud) + "/auth/login/"
+    return url(cloud) + '/auth/login/'
 
 
 def _secret(cloud):
-    path = cloud.layout.run_file("horizon-secret-key")
+    path = cloud.layout.run_file('horizon-secret-key')
     if not os.path.exists(path):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
+        with os.fdopen(fd, 'w') as out:
             out.write(secrets.token_urlsafe(48))
     with open(path) as src:
         return src.read().strip()
@@ -187,64 +187,64 @@ def _secret(cloud):
 def configure(cloud):
     """local_settings.py and the plugin's enabled file, as an operator
     would put them into an installed Horizon."""
-    local = os.path.join(_dashboard_dir(cloud), "local")
+    local = os.path.join(_dashboard_dir(cloud), 'local')
     settings = LOCAL_SETTINGS.format(
         mode=cloud.mode.name, secret=_secret(cloud),
-        keystone=cloud.keystone_url + "/v3", static=_static_root(cloud))
-    with open(os.path.join(local, "local_settings.py"), "w") as out:
+        keystone=cloud.keystone_url + '/v3', static=_static_root(cloud))
+    with open(os.path.join(local, 'local_settings.py'), 'w') as out:
         out.write(settings)
     shutil.copyfile(
-        os.path.join(paths.REPO_ROOT, "osc_image_props_dashboard", "enabled",
+        os.path.join(paths.REPO_ROOT, 'osc_image_props_dashboard', 'enabled',
                      ENABLED_FILE),
-        os.path.join(local, "enabled", ENABLED_FILE))
+        os.path.join(local, 'enabled', ENABLED_FILE))
     # collectstatic and compress again when the settings or plugin change.
     digest = hashlib.sha256(settings.encode())
     for folder, dirs, files in sorted(os.walk(os.path.join(
-            paths.REPO_ROOT, "osc_image_props_dashboard"))):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            paths.REPO_ROOT, 'osc_image_props_dashboard'))):
+        dirs[:] = sorted(d for d in dirs if d != '__pycache__')
         for name in sorted(files):
-            if name.endswith((".html", ".py")):
-                with open(os.path.join(folder, name), "rb") as src:
+            if name.endswith(('.html', '.py')):
+                with open(os.path.join(folder, name), 'rb') as src:
                     digest.update(src.read())
     marker = _static_marker(cloud)
-    if (install.read_json(marker) or {}).get("sha256") != digest.hexdigest():
-        _django(cloud, "collectstatic", "--noinput", "--clear")
+    if (install.read_json(marker) or {}).get('sha256') != digest.hexdigest():
+        _django(cloud, 'collectstatic', '--noinput', '--clear')
         try:
-            _django(cloud, "compress", "--force")
+            _django(cloud, 'compress', '--force')
         except StepFailed:
             # django-pyscss failed here once in a while with a parse error
             # in a template that compressed fine the run before and after.
-            _django(cloud, "compress", "--force")
-        with open(marker, "w") as out:
-            json.dump({"sha256": digest.hexdigest()}, out)
+            _django(cloud, 'compress', '--force')
+        with open(marker, 'w') as out:
+            json.dump({'sha256': digest.hexdigest()}, out)
 
 
 def _env(cloud):
     env = cloud.env(DJANGO_SETTINGS_MODULE=SETTINGS_MODULE)
-    env["PATH"] = os.path.join(venv(cloud), "bin") + ":" + env["PATH"]
-    env["VIRTUAL_ENV"] = venv(cloud)
+    env['PATH'] = os.path.join(venv(cloud), 'bin') + ':' + env['PATH']
+    env['VIRTUAL_ENV'] = venv(cloud)
     return env
 
 
 def _django(cloud, *args):
-    _run([_bin(cloud, "python"), "-m", "django", *args],
-         cloud.layout.log_file("horizon-install"), _env(cloud),
+    _run([_bin(cloud, 'python'), '-m', 'django', *args],
+         cloud.layout.log_file('horizon-install'), _env(cloud),
          cwd=cloud.layout.data)
 
 
 def start(cloud):
-    app = "\n".join([
-        "module = openstack_dashboard.wsgi:application",
-        f"static-map = /static={_static_root(cloud)}",
+    app = '\n'.join([
+        'module = openstack_dashboard.wsgi:application',
+        f'static-map = /static={_static_root(cloud)}',
     ])
-    ini = cloud.render("uwsgi.ini", name="horizon-uwsgi.ini", extra={
-        "port": _assign_port(cloud),
-        "app_line": app,
-        "threads": 4,
-        "venv": venv(cloud),
-        "env_lines": "env = DJANGO_SETTINGS_MODULE=" + SETTINGS_MODULE,
+    ini = cloud.render('uwsgi.ini', name='horizon-uwsgi.ini', extra={
+        'port': _assign_port(cloud),
+        'app_line': app,
+        'threads': 4,
+        'venv': venv(cloud),
+        'env_lines': 'env = DJANGO_SETTINGS_MODULE=' + SETTINGS_MODULE,
     })
-    cloud.start(SERVICE, [_bin(cloud, "uwsgi"), "--ini", ini], env=_env(cloud))
+    cloud.start(SERVICE, [_bin(cloud, 'uwsgi'), '--ini', ini], env=_env(cloud))
 
 
 def wait_ready(cloud):
@@ -255,15 +255,15 @@ def init(cloud):
     """Horizon's own venv and its configuration (which needs the venv:
     the static files are compressed there)."""
     progress = cloud.progress
-    with progress.step(f"horizon venv {venv(cloud)} "
-                       f"({modes.client_release(cloud.mode).series} "
-                       "constraints) with the osc-image-props plugin"):
+    with progress.step(f'horizon venv {venv(cloud)} '
+                       f'({modes.client_release(cloud.mode).series} '
+                       'constraints) with the osc-image-props plugin'):
         ensure_installed(cloud)
-    with progress.step("horizon configured, static files compressed"):
+    with progress.step('horizon configured, static files compressed'):
         configure(cloud)
 
 
 register(Service(
     SERVICE, phase=DASHBOARD, init=init, start=start, wait=wait_ready,
     processes=lambda cloud: [(SERVICE, None, health_url)],
-    describe=lambda cloud: f"horizon on {url(cloud)}"))
+    describe=lambda cloud: f'horizon on {url(cloud)}'))

@@ -14,18 +14,18 @@
 from devcloud import context, seed
 from devcloud.services import Service, mariadb, register, uwsgi
 
-SERVICE = "keystone"
+SERVICE = 'keystone'
 
 
 def _manage(cloud, *args):
-    cloud.run(SERVICE, [cloud.layout.bin("keystone-manage"),
-                        "--config-file", cloud.layout.etc_file(
-                            "keystone.conf")] + list(args))
+    cloud.run(SERVICE, [cloud.layout.bin('keystone-manage'),
+                        '--config-file', cloud.layout.etc_file(
+                            'keystone.conf')] + list(args))
 
 
 def configure(cloud):
-    cloud.render("keystone.conf", extra={
-        "keystone_db": mariadb.url(cloud, "keystone")})
+    cloud.render('keystone.conf', extra={
+        'keystone_db': mariadb.url(cloud, 'keystone')})
 
 
 def init(cloud):
@@ -33,42 +33,42 @@ def init(cloud):
 
     MariaDB must be up.
     """
-    if not cloud.done("keystone-db-mariadb"):
-        _manage(cloud, "db_sync")
-        for repo in ("fernet_setup", "credential_setup"):
-            _manage(cloud, repo, "--keystone-user", "root",
-                    "--keystone-group", "root")
+    if not cloud.done('keystone-db-mariadb'):
+        _manage(cloud, 'db_sync')
+        for repo in ('fernet_setup', 'credential_setup'):
+            _manage(cloud, repo, '--keystone-user', 'root',
+                    '--keystone-group', 'root')
         # A new database (also after the move from SQLite) has no admin,
         # projects or catalog yet.
         for marker in context.PORT_STEPS:
             cloud.forget(marker)
-        cloud.mark_done("keystone-db-mariadb")
-    if not cloud.done("keystone-bootstrap") or cloud.ports_changed:
-        url = cloud.keystone_url + "/v3"
+        cloud.mark_done('keystone-db-mariadb')
+    if not cloud.done('keystone-bootstrap') or cloud.ports_changed:
+        url = cloud.keystone_url + '/v3'
         # bootstrap is idempotent and rewrites the identity endpoints.
-        _manage(cloud, "bootstrap",
-                "--bootstrap-password", cloud.passwords["admin"],
-                "--bootstrap-username", "admin",
-                "--bootstrap-project-name", "admin",
-                "--bootstrap-role-name", "admin",
-                "--bootstrap-service-name", "keystone",
-                "--bootstrap-region-id", "RegionOne",
-                "--bootstrap-admin-url", url,
-                "--bootstrap-public-url", url,
-                "--bootstrap-internal-url", url)
-        cloud.mark_done("keystone-bootstrap")
+        _manage(cloud, 'bootstrap',
+                '--bootstrap-password', cloud.passwords['admin'],
+                '--bootstrap-username', 'admin',
+                '--bootstrap-project-name', 'admin',
+                '--bootstrap-role-name', 'admin',
+                '--bootstrap-service-name', 'keystone',
+                '--bootstrap-region-id', 'RegionOne',
+                '--bootstrap-admin-url', url,
+                '--bootstrap-public-url', url,
+                '--bootstrap-internal-url', url)
+        cloud.mark_done('keystone-bootstrap')
 
 
 def start(cloud):
-    app = uwsgi.app_line(cloud.layout, module="keystone.wsgi.api:application",
-                         script="keystone-wsgi-public")
-    uwsgi.start(cloud, SERVICE, "keystone", app, threads=2, env={
-        "OS_KEYSTONE_CONFIG_FILES": cloud.layout.etc_file("keystone.conf"),
+    app = uwsgi.app_line(cloud.layout, module='keystone.wsgi.api:application',
+                         script='keystone-wsgi-public')
+    uwsgi.start(cloud, SERVICE, 'keystone', app, threads=2, env={
+        'OS_KEYSTONE_CONFIG_FILES': cloud.layout.etc_file('keystone.conf'),
     })
 
 
 def health_url(cloud):
-    return cloud.keystone_url + "/v3"
+    return cloud.keystone_url + '/v3'
 
 
 def wait_ready(cloud):
@@ -84,7 +84,7 @@ def ready(cloud):
 
 register(Service(
     SERVICE, configure=configure, init=init, start=start, wait=ready,
-    init_needs=("mariadb",),
+    init_needs=('mariadb',),
     processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: "keystone database, keys, admin",
-    describe=lambda cloud: f"keystone on {cloud.keystone_url}"))
+    describe_init=lambda cloud: 'keystone database, keys, admin',
+    describe=lambda cloud: f'keystone on {cloud.keystone_url}'))

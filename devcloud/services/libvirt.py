@@ -38,20 +38,20 @@ from devcloud import apt
 from devcloud.progress import StepFailed
 from devcloud.services import Service, register
 
-SERVICE = "libvirtd"
-LOGD = "virtlogd"
-LIBVIRTD = "/usr/sbin/libvirtd"
-VIRTLOGD = "/usr/sbin/virtlogd"
-VIRSH = "/usr/bin/virsh"
+SERVICE = 'libvirtd'
+LOGD = 'virtlogd'
+LIBVIRTD = '/usr/sbin/libvirtd'
+VIRTLOGD = '/usr/sbin/virtlogd'
+VIRSH = '/usr/bin/virsh'
 # The hypervisor, the vTPM emulator, qemu-img for Nova's image handling,
 # and what builds libvirt-python in the venv (it has no wheels).
-PACKAGES = ("libvirt-daemon-system", "qemu-system-x86", "qemu-utils",
-            "swtpm", "swtpm-tools", "libvirt-dev", "pkg-config", "gcc")
-KVM = "/dev/kvm"
+PACKAGES = ('libvirt-daemon-system', 'qemu-system-x86', 'qemu-utils',
+            'swtpm', 'swtpm-tools', 'libvirt-dev', 'pkg-config', 'gcc')
+KVM = '/dev/kvm'
 # What the privileged QEMU driver keeps its guests' pid files in.
-QEMU_RUN = "/run/libvirt/qemu"
+QEMU_RUN = '/run/libvirt/qemu'
 # The names Nova's default instance_name_template gives domains.
-NOVA_DOMAIN_PREFIX = "instance-"
+NOVA_DOMAIN_PREFIX = 'instance-'
 
 
 def ensure_installed(progress):
@@ -59,13 +59,13 @@ def ensure_installed(progress):
 
 
 def socket_dir(cloud):
-    return cloud.layout.run_file("libvirt")
+    return cloud.layout.run_file('libvirt')
 
 
 def uri(cloud):
     """The URI of the cloud's libvirtd (nova-compute's connection_uri)."""
-    return "qemu:///system?socket={}".format(
-        os.path.join(socket_dir(cloud), "libvirt-sock"))
+    return 'qemu:///system?socket={}'.format(
+        os.path.join(socket_dir(cloud), 'libvirt-sock'))
 
 
 def kvm_usable():
@@ -74,7 +74,7 @@ def kvm_usable():
     no udev runs it may stay root-only)."""
     try:
         info = os.stat(KVM)
-        kvm_gid = grp.getgrnam("kvm").gr_gid
+        kvm_gid = grp.getgrnam('kvm').gr_gid
     except (OSError, KeyError):
         return False
     group_rw = info.st_gid == kvm_gid and info.st_mode & 0o060 == 0o060
@@ -84,37 +84,37 @@ def kvm_usable():
 def virt_type():
     """``[libvirt] virt_type``: DEVCLOUD_VIRT_TYPE (qemu or kvm) if set,
     else kvm where /dev/kvm can be used, else qemu (TCG)."""
-    chosen = os.environ.get("DEVCLOUD_VIRT_TYPE")
-    if chosen in ("qemu", "kvm"):
+    chosen = os.environ.get('DEVCLOUD_VIRT_TYPE')
+    if chosen in ('qemu', 'kvm'):
         return chosen
-    return "kvm" if kvm_usable() else "qemu"
+    return 'kvm' if kvm_usable() else 'qemu'
 
 
 def template_values(cloud):
     """What nova-compute's libvirt configuration is rendered with."""
-    return {"virt_type": virt_type(), "libvirt_uri": uri(cloud)}
+    return {'virt_type': virt_type(), 'libvirt_uri': uri(cloud)}
 
 
 def configure(cloud):
     os.makedirs(socket_dir(cloud), exist_ok=True)
-    cloud.render("libvirtd.conf", extra={"socket_dir": socket_dir(cloud)})
-    cloud.render("virtlogd.conf")
+    cloud.render('libvirtd.conf', extra={'socket_dir': socket_dir(cloud)})
+    cloud.render('virtlogd.conf')
 
 
 def start(cloud):
     layout = cloud.layout
-    cloud.start(LOGD, [VIRTLOGD, "--config", layout.etc_file("virtlogd.conf"),
-                       "--pid-file", layout.run_file("virtlogd.pid")])
-    cloud.start(SERVICE, [LIBVIRTD, "--config",
-                          layout.etc_file("libvirtd.conf"), "--pid-file",
-                          layout.run_file("libvirtd.pid")])
+    cloud.start(LOGD, [VIRTLOGD, '--config', layout.etc_file('virtlogd.conf'),
+                       '--pid-file', layout.run_file('virtlogd.pid')])
+    cloud.start(SERVICE, [LIBVIRTD, '--config',
+                          layout.etc_file('libvirtd.conf'), '--pid-file',
+                          layout.run_file('libvirtd.pid')])
 
 
 def virsh(cloud, *args, timeout=30):
     """(exit status, output) of virsh on the cloud's libvirtd."""
     try:
         result = subprocess.run(
-            [VIRSH, "--quiet", "-c", uri(cloud)] + list(args),
+            [VIRSH, '--quiet', '-c', uri(cloud)] + list(args),
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
@@ -133,7 +133,7 @@ def _socket_answers(path):
 
 
 def healthy(cloud):
-    return _socket_answers(os.path.join(socket_dir(cloud), "libvirt-sock"))
+    return _socket_answers(os.path.join(socket_dir(cloud), 'libvirt-sock'))
 
 
 def wait_ready(cloud, timeout=60):
@@ -141,19 +141,19 @@ def wait_ready(cloud, timeout=60):
     while time.monotonic() < deadline:
         for name in (LOGD, SERVICE):
             if not cloud.registry.alive(name):
-                raise StepFailed(f"{name} exited while starting",
+                raise StepFailed(f'{name} exited while starting',
                                  service=name,
                                  log=cloud.layout.log_file(name))
-        if healthy(cloud) and virsh(cloud, "version")[0] == 0:
+        if healthy(cloud) and virsh(cloud, 'version')[0] == 0:
             return
         time.sleep(0.3)
-    raise StepFailed(f"libvirtd did not answer on {uri(cloud)} within "
-                     f"{timeout}s", service=SERVICE,
+    raise StepFailed(f'libvirtd did not answer on {uri(cloud)} within '
+                     f'{timeout}s', service=SERVICE,
                      log=cloud.layout.log_file(SERVICE))
 
 
 def _domains(cloud, *flags):
-    code, out = virsh(cloud, "list", "--name", *flags)
+    code, out = virsh(cloud, 'list', '--name', *flags)
     if code != 0:
         return []
     return [name for name in out.split()
@@ -167,25 +167,25 @@ def stop_guests(cloud, undefine=False):
         return []
     stopped = _domains(cloud)
     for name in stopped:
-        virsh(cloud, "destroy", name)
+        virsh(cloud, 'destroy', name)
     if undefine:
-        for name in _domains(cloud, "--all"):
-            if virsh(cloud, "undefine", "--nvram", "--tpm", name)[0] != 0:
-                virsh(cloud, "undefine", name)
+        for name in _domains(cloud, '--all'):
+            if virsh(cloud, 'undefine', '--nvram', '--tpm', name)[0] != 0:
+                virsh(cloud, 'undefine', name)
     return stopped
 
 
 def guest_pids():
     """The pids of the running QEMU guests and their swtpm processes."""
     found = []
-    for path in glob.glob(os.path.join(QEMU_RUN, "*.pid")) + glob.glob(
-            os.path.join(QEMU_RUN, "swtpm", "*.pid")):
+    for path in glob.glob(os.path.join(QEMU_RUN, '*.pid')) + glob.glob(
+            os.path.join(QEMU_RUN, 'swtpm', '*.pid')):
         try:
             with open(path) as src:
                 found.append(int(src.read().strip()))
         except (OSError, ValueError):
             continue
-    return [pid for pid in found if os.path.exists(f"/proc/{pid}")]
+    return [pid for pid in found if os.path.exists(f'/proc/{pid}')]
 
 
 register(Service(
@@ -194,5 +194,5 @@ register(Service(
     wait=wait_ready,
     processes=lambda cloud: [(LOGD, None, None), (SERVICE, None, None)],
     stop=lambda cloud, undefine: stop_guests(cloud, undefine=undefine),
-    describe=lambda cloud: "libvirtd and virtlogd on {} (virt_type "
-    "{})".format(uri(cloud), virt_type())))
+    describe=lambda cloud: 'libvirtd and virtlogd on {} (virt_type '
+    '{})'.format(uri(cloud), virt_type())))

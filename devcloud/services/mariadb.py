@@ -27,11 +27,11 @@ from devcloud import apt
 from devcloud.progress import StepFailed
 from devcloud.services import Service, register
 
-SERVICE = "mariadb"
-SERVER = "/usr/sbin/mariadbd"
-PACKAGE = "mariadb-server"
-DATABASES = ("keystone", "placement", "glance", "nova_api", "nova_cell0",
-             "nova_cell1")
+SERVICE = 'mariadb'
+SERVER = '/usr/sbin/mariadbd'
+PACKAGE = 'mariadb-server'
+DATABASES = ('keystone', 'placement', 'glance', 'nova_api', 'nova_cell0',
+             'nova_cell1')
 
 
 def ensure_installed(progress):
@@ -41,7 +41,7 @@ def ensure_installed(progress):
 def sync_once(cloud, service, argv):
     """Run a service's schema sync ``argv`` on the first ``up`` only (the
     databases are on MariaDB, which must be up)."""
-    marker = service + "-db-mariadb"
+    marker = service + '-db-mariadb'
     if cloud.done(marker):
         return
     cloud.run(service, argv)
@@ -49,27 +49,27 @@ def sync_once(cloud, service, argv):
 
 
 def socket_path(cloud):
-    return os.path.join(cloud.layout.run, "mariadb.sock")
+    return os.path.join(cloud.layout.run, 'mariadb.sock')
 
 
-def url(cloud, database, user="root", socket=None):
-    return (f"mysql+pymysql://{user}@localhost/{database}"
-            f"?unix_socket={socket or socket_path(cloud)}&charset=utf8")
+def url(cloud, database, user='root', socket=None):
+    return (f'mysql+pymysql://{user}@localhost/{database}'
+            f'?unix_socket={socket or socket_path(cloud)}&charset=utf8')
 
 
 def _datadir(cloud):
-    return os.path.join(cloud.layout.data, "mariadb")
+    return os.path.join(cloud.layout.data, 'mariadb')
 
 
 def init(cloud):
     """Create the data directory, first ``up`` only."""
-    if cloud.done("mariadb-datadir"):
+    if cloud.done('mariadb-datadir'):
         return
-    cloud.run(SERVICE, ["mariadb-install-db", "--no-defaults",
-                        "--datadir=" + _datadir(cloud), "--user=root",
-                        "--auth-root-authentication-method=normal",
-                        "--skip-test-db"])
-    cloud.mark_done("mariadb-datadir")
+    cloud.run(SERVICE, ['mariadb-install-db', '--no-defaults',
+                        '--datadir=' + _datadir(cloud), '--user=root',
+                        '--auth-root-authentication-method=normal',
+                        '--skip-test-db'])
+    cloud.mark_done('mariadb-datadir')
 
 
 def start(cloud):
@@ -77,11 +77,11 @@ def start(cloud):
     if os.path.exists(sock):
         os.remove(sock)  # left by a killed server
     cloud.start(SERVICE, [
-        SERVER, "--no-defaults", "--user=root",
-        "--datadir=" + _datadir(cloud), "--socket=" + sock,
-        "--pid-file=" + os.path.join(cloud.layout.run, "mariadb.pid"),
-        "--skip-networking", "--skip-name-resolve",
-        "--innodb-buffer-pool-size=64M"])
+        SERVER, '--no-defaults', '--user=root',
+        '--datadir=' + _datadir(cloud), '--socket=' + sock,
+        '--pid-file=' + os.path.join(cloud.layout.run, 'mariadb.pid'),
+        '--skip-networking', '--skip-name-resolve',
+        '--innodb-buffer-pool-size=64M'])
 
 
 def wait_ready(cloud, timeout=60):
@@ -91,22 +91,22 @@ def wait_ready(cloud, timeout=60):
     while time.monotonic() < deadline:
         if not cloud.registry.alive(SERVICE):
             break
-        if _sql(cloud, "SELECT 1") == 0:
-            statements = "; ".join(
-                f"CREATE DATABASE IF NOT EXISTS {name} CHARACTER SET utf8"
+        if _sql(cloud, 'SELECT 1') == 0:
+            statements = '; '.join(
+                f'CREATE DATABASE IF NOT EXISTS {name} CHARACTER SET utf8'
                 for name in DATABASES)
             if _sql(cloud, statements) == 0:
                 return
             break
         time.sleep(0.3)
-    raise StepFailed("MariaDB did not answer on " + socket_path(cloud),
+    raise StepFailed('MariaDB did not answer on ' + socket_path(cloud),
                      service=SERVICE, log=log)
 
 
 def _sql(cloud, statements):
-    argv = ["mariadb", "--no-defaults", "--user=root",
-            "--socket=" + socket_path(cloud), "-e", statements]
-    with open(cloud.layout.log_file(SERVICE), "ab") as log:
+    argv = ['mariadb', '--no-defaults', '--user=root',
+            '--socket=' + socket_path(cloud), '-e', statements]
+    with open(cloud.layout.log_file(SERVICE), 'ab') as log:
         return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=log,
                               stderr=subprocess.STDOUT,
                               check=False).returncode
@@ -121,7 +121,7 @@ def ensure_user_database(cloud, user, database):
     _check(cloud, f"CREATE DATABASE IF NOT EXISTS {database} CHARACTER SET "
            f"utf8; CREATE USER IF NOT EXISTS '{user}'@'localhost'; GRANT "
            f"ALL PRIVILEGES ON {database}.* TO '{user}'@'localhost'",
-           f"could not create database {database} for {user}")
+           f'could not create database {database} for {user}')
 
 
 def open_door(cloud, door):
@@ -144,7 +144,7 @@ def close_door(cloud, door, user=None):
         pass
     if user:
         _check(cloud, f"KILL CONNECTION USER '{user}'@'localhost'",
-               f"could not drop the connections of {user}")
+               f'could not drop the connections of {user}')
 
 
 def _check(cloud, statements, what):
@@ -156,4 +156,4 @@ def _check(cloud, statements, what):
 register(Service(
     SERVICE, packages=(PACKAGE,), install=ensure_installed, init=init,
     start=start, wait=wait_ready, last_to_stop=True,
-    describe_init=lambda cloud: "mariadb data directory"))
+    describe_init=lambda cloud: 'mariadb data directory'))

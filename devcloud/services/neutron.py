@@ -21,43 +21,43 @@ import os
 
 from devcloud.services import Service, mariadb, register, uwsgi
 
-SERVICE = "neutron"
-DATABASE = "neutron"
-DB_USER = "neutron"
+SERVICE = 'neutron'
+DATABASE = 'neutron'
+DB_USER = 'neutron'
 
 
 def configure(cloud):
-    cloud.layout.data_dir("neutron/locks")
-    cloud.render("neutron.conf", extra={
-        "neutron_paste": os.path.join(cloud.layout.venv, "etc", "neutron",
-                                      "api-paste.ini"),
-        "neutron_db": mariadb.url(cloud, DATABASE, user=DB_USER),
+    cloud.layout.data_dir('neutron/locks')
+    cloud.render('neutron.conf', extra={
+        'neutron_paste': os.path.join(cloud.layout.venv, 'etc', 'neutron',
+                                      'api-paste.ini'),
+        'neutron_db': mariadb.url(cloud, DATABASE, user=DB_USER),
     })
 
 
 def init(cloud):
     """Database and schema, first ``up`` only; MariaDB must be up."""
-    if cloud.done("neutron-db"):
+    if cloud.done('neutron-db'):
         return
     mariadb.ensure_user_database(cloud, DB_USER, DATABASE)
-    cloud.run(SERVICE, [cloud.layout.bin("neutron-db-manage"),
-                        "--config-file", cloud.layout.etc_file("neutron.conf"),
-                        "upgrade", "heads"])
-    cloud.mark_done("neutron-db")
+    cloud.run(SERVICE, [cloud.layout.bin('neutron-db-manage'),
+                        '--config-file', cloud.layout.etc_file('neutron.conf'),
+                        'upgrade', 'heads'])
+    cloud.mark_done('neutron-db')
 
 
 def start(cloud):
     # Releases up to 2024.1 ship only the pbr WSGI script.
-    app = uwsgi.app_line(cloud.layout, module="neutron.wsgi.api:application",
-                         script="neutron-api")
+    app = uwsgi.app_line(cloud.layout, module='neutron.wsgi.api:application',
+                         script='neutron-api')
     uwsgi.start(cloud, SERVICE, SERVICE, app, threads=1, env={
-        "OS_NEUTRON_CONFIG_DIR": cloud.layout.etc,
-        "OS_NEUTRON_CONFIG_FILES": "neutron.conf",
+        'OS_NEUTRON_CONFIG_DIR': cloud.layout.etc,
+        'OS_NEUTRON_CONFIG_FILES': 'neutron.conf',
     })
 
 
 def health_url(cloud):
-    return cloud.url(SERVICE) + "/"
+    return cloud.url(SERVICE) + '/'
 
 
 def wait_ready(cloud):
@@ -66,7 +66,7 @@ def wait_ready(cloud):
 
 register(Service(
     SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
-    init_needs=("mariadb",), start_needs=("keystone", "rabbitmq"),
+    init_needs=('mariadb',), start_needs=('keystone', 'rabbitmq'),
     processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: "neutron database",
-    describe=lambda cloud: f"neutron on {cloud.url(SERVICE)}"))
+    describe_init=lambda cloud: 'neutron database',
+    describe=lambda cloud: f'neutron on {cloud.url(SERVICE)}'))

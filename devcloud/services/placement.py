@@ -13,31 +13,31 @@
 """Placement: MariaDB, its WSGI app under uwsgi."""
 from devcloud.services import Service, mariadb, register, uwsgi
 
-SERVICE = "placement"
+SERVICE = 'placement'
 
 
 def configure(cloud):
-    cloud.render("placement.conf", extra={
-        "placement_db": mariadb.url(cloud, "placement")})
+    cloud.render('placement.conf', extra={
+        'placement_db': mariadb.url(cloud, 'placement')})
 
 
 def init(cloud):
     """The schema, first ``up`` only; MariaDB must be up."""
     mariadb.sync_once(cloud, SERVICE, [
-        cloud.layout.bin("placement-manage"), "--config-file",
-        cloud.layout.etc_file("placement.conf"), "db", "sync"])
+        cloud.layout.bin('placement-manage'), '--config-file',
+        cloud.layout.etc_file('placement.conf'), 'db', 'sync'])
 
 
 def start(cloud):
-    app = uwsgi.app_line(cloud.layout, module="placement.wsgi.api:application",
-                         script="placement-api")
-    uwsgi.start(cloud, SERVICE, "placement", app, threads=2, env={
-        "OS_PLACEMENT_CONFIG_DIR": cloud.layout.etc,
+    app = uwsgi.app_line(cloud.layout, module='placement.wsgi.api:application',
+                         script='placement-api')
+    uwsgi.start(cloud, SERVICE, 'placement', app, threads=2, env={
+        'OS_PLACEMENT_CONFIG_DIR': cloud.layout.etc,
     })
 
 
 def health_url(cloud):
-    return cloud.url("placement") + "/"
+    return cloud.url('placement') + '/'
 
 
 def wait_ready(cloud):
@@ -46,7 +46,7 @@ def wait_ready(cloud):
 
 register(Service(
     SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
-    init_needs=("mariadb",), start_needs=("keystone",),
+    init_needs=('mariadb',), start_needs=('keystone',),
     processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: "placement database",
-    describe=lambda cloud: f"placement on {cloud.url(SERVICE)}"))
+    describe_init=lambda cloud: 'placement database',
+    describe=lambda cloud: f'placement on {cloud.url(SERVICE)}'))

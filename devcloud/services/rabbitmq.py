@@ -27,11 +27,11 @@ from devcloud import ports as ports_mod
 from devcloud.progress import StepFailed
 from devcloud.services import Service, register
 
-SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
-CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
-PACKAGE = "rabbitmq-server"
-SERVICE = "rabbitmq"
-EPMD = "epmd"
+SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
+CTL = '/usr/lib/rabbitmq/bin/rabbitmqctl'
+PACKAGE = 'rabbitmq-server'
+SERVICE = 'rabbitmq'
+EPMD = 'epmd'
 
 
 def ensure_installed(progress):
@@ -41,19 +41,19 @@ def ensure_installed(progress):
 
 def start(cloud):
     layout = cloud.layout
-    base = layout.data_dir("rabbitmq")
-    home = layout.data_dir("rabbitmq/home")
-    logs = layout.data_dir("rabbitmq/log")
-    conf = cloud.render("rabbitmq.conf")
-    plugins = layout.etc_file("rabbitmq-enabled-plugins")
-    with open(plugins, "w") as out:
-        out.write("[].\n")
-    env_file = layout.etc_file("rabbitmq-env.conf")
-    open(env_file, "w").close()  # keep /etc/rabbitmq/rabbitmq-env.conf out
-    epmd_port = cloud.ports["epmd"]
+    base = layout.data_dir('rabbitmq')
+    home = layout.data_dir('rabbitmq/home')
+    logs = layout.data_dir('rabbitmq/log')
+    conf = cloud.render('rabbitmq.conf')
+    plugins = layout.etc_file('rabbitmq-enabled-plugins')
+    with open(plugins, 'w') as out:
+        out.write('[].\n')
+    env_file = layout.etc_file('rabbitmq-env.conf')
+    open(env_file, 'w').close()  # keep /etc/rabbitmq/rabbitmq-env.conf out
+    epmd_port = cloud.ports['epmd']
     env = _env(cloud, home, env_file, conf, plugins, base, logs)
-    cloud.start(EPMD, [EPMD, "-address", "127.0.0.1",
-                         "-port", str(epmd_port)],
+    cloud.start(EPMD, [EPMD, '-address', '127.0.0.1',
+                         '-port', str(epmd_port)],
                 env=cloud.env(HOME=home))
     cloud.start(SERVICE, [SERVER], env=env)
 
@@ -61,23 +61,23 @@ def start(cloud):
 def _env(cloud, home, env_file, conf, plugins, base, logs):
     return cloud.env(
         HOME=home,
-        ERL_EPMD_PORT=cloud.ports["epmd"],
+        ERL_EPMD_PORT=cloud.ports['epmd'],
         RABBITMQ_CONF_ENV_FILE=env_file,
         RABBITMQ_CONFIG_FILE=conf,
         RABBITMQ_ENABLED_PLUGINS_FILE=plugins,
-        RABBITMQ_MNESIA_BASE=os.path.join(base, "mnesia"),
+        RABBITMQ_MNESIA_BASE=os.path.join(base, 'mnesia'),
         RABBITMQ_LOG_BASE=logs,
-        RABBITMQ_LOGS="-",
+        RABBITMQ_LOGS='-',
         RABBITMQ_NODENAME=_node(cloud),
-        RABBITMQ_DIST_PORT=cloud.ports["rabbitmq-dist"],
+        RABBITMQ_DIST_PORT=cloud.ports['rabbitmq-dist'],
         RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=(
-            "-start_epmd false "
-            "-kernel inet_dist_use_interface {127,0,0,1}"),
+            '-start_epmd false '
+            '-kernel inet_dist_use_interface {127,0,0,1}'),
     )
 
 
 def _node(cloud):
-    return "devcloud-{}@localhost".format(cloud.layout.name.replace(".", "_"))
+    return 'devcloud-{}@localhost'.format(cloud.layout.name.replace('.', '_'))
 
 
 def ensure_vhost(cloud, vhost):
@@ -86,20 +86,20 @@ def ensure_vhost(cloud, vhost):
     Every cell needs its own: its conductor and computes use the same
     topics as cell1's.
     """
-    marker = "rabbitmq-vhost-" + vhost
+    marker = 'rabbitmq-vhost-' + vhost
     if cloud.done(marker):
         return
     layout = cloud.layout
-    base = layout.data_dir("rabbitmq")
-    env = _env(cloud, layout.data_dir("rabbitmq/home"),
-               layout.etc_file("rabbitmq-env.conf"),
-               layout.etc_file("rabbitmq.conf"),
-               layout.etc_file("rabbitmq-enabled-plugins"), base,
-               layout.data_dir("rabbitmq/log"))
-    ctl = [CTL, "--node", _node(cloud)]
-    cloud.run(SERVICE, ctl + ["add_vhost", vhost], env=env, timeout=120)
-    cloud.run(SERVICE, ctl + ["set_permissions", "-p", vhost, "devcloud",
-                                 ".*", ".*", ".*"], env=env, timeout=120)
+    base = layout.data_dir('rabbitmq')
+    env = _env(cloud, layout.data_dir('rabbitmq/home'),
+               layout.etc_file('rabbitmq-env.conf'),
+               layout.etc_file('rabbitmq.conf'),
+               layout.etc_file('rabbitmq-enabled-plugins'), base,
+               layout.data_dir('rabbitmq/log'))
+    ctl = [CTL, '--node', _node(cloud)]
+    cloud.run(SERVICE, ctl + ['add_vhost', vhost], env=env, timeout=120)
+    cloud.run(SERVICE, ctl + ['set_permissions', '-p', vhost, 'devcloud',
+                                 '.*', '.*', '.*'], env=env, timeout=120)
     cloud.mark_done(marker)
 
 
@@ -109,7 +109,7 @@ def wait_ready(cloud, timeout=60):
     while time.monotonic() < deadline:
         if not cloud.registry.alive(SERVICE):
             break
-        if ports_mod.is_listening(cloud.ports["rabbitmq"]):
+        if ports_mod.is_listening(cloud.ports['rabbitmq']):
             return
         time.sleep(0.3)
     raise StepFailed("RabbitMQ did not listen on 127.0.0.1:"
@@ -121,4 +121,4 @@ register(Service(
     SERVICE, packages=(PACKAGE,), install=ensure_installed, start=start,
     wait=wait_ready, last_to_stop=True,
     processes=lambda cloud: [(EPMD, EPMD, None), (SERVICE, SERVICE, None)],
-    describe=lambda cloud: f"rabbitmq on 127.0.0.1:{cloud.ports[SERVICE]}"))
+    describe=lambda cloud: f'rabbitmq on 127.0.0.1:{cloud.ports[SERVICE]}'))

@@ -22,21 +22,21 @@ def app_line(layout, module=None, script=None):
     """
     if module:
         path = os.path.join(layout.site_packages(),
-                            *module.split(":")[0].split("."))
-        if os.path.exists(path + ".py"):
-            return "module = " + module
+                            *module.split(':')[0].split('.'))
+        if os.path.exists(path + '.py'):
+            return 'module = ' + module
     if script and os.path.exists(layout.bin(script)):
-        return "wsgi-file = " + layout.bin(script)
+        return 'wsgi-file = ' + layout.bin(script)
     raise FileNotFoundError(
-        f"no WSGI entry point {module}/{script} in {layout.venv}")
+        f'no WSGI entry point {module}/{script} in {layout.venv}')
 
 
 def start(cloud, service, port_name, app, env, threads=1):
-    env_lines = "\n".join("env = {}={}".format(*item) for item in env.items())
-    ini = cloud.render("uwsgi.ini", name=service + "-uwsgi.ini", extra={
-        "port": cloud.ports[port_name],
-        "app_line": app,
-        "threads": threads,
-        "env_lines": env_lines,
+    env_lines = '\n'.join('env = {}={}'.format(*item) for item in env.items())
+    ini = cloud.render('uwsgi.ini', name=service + '-uwsgi.ini', extra={
+        'port': cloud.ports[port_name],
+        'app_line': app,
+        'threads': threads,
+        'env_lines': env_lines,
     })
-    cloud.start(service, [cloud.layout.bin("uwsgi"), "--ini", ini])
+    cloud.start(service, [cloud.layout.bin('uwsgi'), '--ini', ini])

@@ -197,7 +197,7 @@ def _pick(name, flavor_value, image_value, warnings):
         warnings.append(
             'The flavor sets hw:tpm_%s %s and the image hw_tpm_%s %s: Nova '
             'refuses every operation that reads the vTPM of a server with '
-            'this conflict; the flavor\'s value is shown.'
+            "this conflict; the flavor's value is shown."
             % (name, _q(flavor_value), name, _q(image_value))
         )
     if flavor_value:
@@ -213,7 +213,7 @@ def _q(value):
 
 def _hidden_specs_warning(what):
     return (
-        'The flavor\'s extra specs are hidden from you by policy '
+        "The flavor's extra specs are hidden from you by policy "
         '(os_compute_api:servers:show:flavor-extra-specs): %s cannot be '
         'told.' % what
     )
@@ -290,9 +290,9 @@ def _mode(specs, cloud_max, warnings):
     """``(secret_security, source)``."""
     if not has_secret_security(cloud_max):
         warnings.append(
-            'This cloud\'s Nova (maximum microversion %s) predates TPM '
+            "This cloud's Nova (maximum microversion %s) predates TPM "
             'secret security modes (33.0.0): the vTPM secret belongs to '
-            'the server\'s owner, as in mode user.'
+            "the server's owner, as in mode user."
             % escaping.printable(cloud_max)
         )
         return USER, RELEASE
@@ -343,7 +343,7 @@ def _live_migration(mode, source):
         )),
         unknown=(None, (
             'Nova live-migrates a vTPM server only in secret security mode '
-            'host, and this server\'s mode cannot be told.'
+            "host, and this server's mode cannot be told."
         )),
         modes={HOST: (True, (
             'Secret security host: Nova live-migrates it once every '
@@ -361,7 +361,7 @@ def _host_reboot(mode, source):
     return _by_mode(
         mode, source,
         release=(False, (
-            'Nova before 33.0.0 needs the owner\'s credentials to read the '
+            "Nova before 33.0.0 needs the owner's credentials to read the "
             'vTPM secret, which it does not have when the host boots.'
         )),
         unknown=(None, (
@@ -374,7 +374,7 @@ def _host_reboot(mode, source):
                 'Nova restarts the server when the host boots.'
             )),
             DEPLOYMENT: (True, (
-                'Secret security deployment: Nova\'s service user owns the '
+                "Secret security deployment: Nova's service user owns the "
                 'vTPM secret, so Nova restarts the server when the host '
                 'boots.'
             )),

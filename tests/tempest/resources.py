@@ -28,14 +28,14 @@ import openstack
 
 # The seed's own helpers: devcloud/invenv/seed.py.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__)))), "devcloud",
-    "invenv"))
+    os.path.dirname(os.path.abspath(__file__)))), 'devcloud',
+    'invenv'))
 import seed  # noqa: E402
 
-IMAGES = ("tempest-image", "tempest-image-alt")
+IMAGES = ('tempest-image', 'tempest-image-alt')
 # Resize tests need a second flavor with more of something.
-FLAVORS = {"tempest.tiny": {"ram": 128, "vcpus": 1, "disk": 1},
-           "tempest.small": {"ram": 192, "vcpus": 1, "disk": 2}}
+FLAVORS = {'tempest.tiny': {'ram': 128, 'vcpus': 1, 'disk': 1},
+           'tempest.small': {'ram': 192, 'vcpus': 1, 'disk': 2}}
 
 
 def ensure_flavor(conn, name, spec):
@@ -51,9 +51,9 @@ def main():
     image, image_alt = (seed.ensure_image(conn, name, {}) for name in IMAGES)
     flavor, flavor_alt = (ensure_flavor(conn, name, spec)
                           for name, spec in FLAVORS.items())
-    print(json.dumps({"image_ref": image, "image_ref_alt": image_alt,
-                      "flavor_ref": flavor, "flavor_ref_alt": flavor_alt}))
+    print(json.dumps({'image_ref': image, 'image_ref_alt': image_alt,
+                      'flavor_ref': flavor, 'flavor_ref_alt': flavor_alt}))
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     main()

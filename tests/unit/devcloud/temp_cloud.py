@@ -28,29 +28,29 @@ from devcloud import progress as progress_mod
 
 FIRST_PORT = 21000
 # The WSGI modules uwsgi.app_line() looks for in the venv.
-WSGI_MODULES = ("keystone/wsgi/api.py", "placement/wsgi/api.py",
-                "nova/wsgi/osapi_compute.py", "neutron/wsgi/api.py")
+WSGI_MODULES = ('keystone/wsgi/api.py', 'placement/wsgi/api.py',
+                'nova/wsgi/osapi_compute.py', 'neutron/wsgi/api.py')
 
 
 def make(test, mode_name, cells=1):
     root = test.useFixture(fixtures.TempDir()).path
     layout = paths.Layout(mode_name, root=root, cells=cells)
     layout.make_dirs()
-    os.makedirs(os.path.join(layout.venv, "etc", "nova"))
-    open(os.path.join(layout.venv, "etc", "nova", "api-paste.ini"),
-         "w").close()
-    site = os.path.join(layout.venv, "lib", "python3", "site-packages")
+    os.makedirs(os.path.join(layout.venv, 'etc', 'nova'))
+    open(os.path.join(layout.venv, 'etc', 'nova', 'api-paste.ini'),
+         'w').close()
+    site = os.path.join(layout.venv, 'lib', 'python3', 'site-packages')
     for module in WSGI_MODULES:
         os.makedirs(os.path.join(site, os.path.dirname(module)),
                     exist_ok=True)
-        open(os.path.join(site, module), "w").close()
+        open(os.path.join(site, module), 'w').close()
     cloud = context.Cloud(modes.get(mode_name), layout,
                           progress_mod.Progress())
     services = ports_mod.SERVICES + cloud.extra_services
     cloud.ports = {name: FIRST_PORT + number
                    for number, name in enumerate(services)}
     names = passwords.NAMES + cloud.extra_services
-    cloud.passwords = {name: f"pw{number}-{name}"
+    cloud.passwords = {name: f'pw{number}-{name}'
                        for number, name in enumerate(names)}
     return cloud
 
@@ -67,5 +67,5 @@ def keyvalue(test, path):
     with open(path) as src:
         text = src.read()
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string("[top]\n" + text, source=path)
-    return parser["top"]
+    parser.read_string('[top]\n' + text, source=path)
+    return parser['top']

@@ -26,17 +26,17 @@ import testtools
 import nova_patch
 from devcloud import cli, modes, paths
 
-CONSTRAINTS = os.path.join(paths.REPO_ROOT, "constraints")
+CONSTRAINTS = os.path.join(paths.REPO_ROOT, 'constraints')
 # The series whose Nova reads hw:tpm_secret_security (Nova 33.0.0).
-FIRST_TPM_SECRET_SECURITY_SERIES = "2026.1"
+FIRST_TPM_SECRET_SECURITY_SERIES = '2026.1'
 
 
 def _major(version):
-    return int(version.split(".")[0])
+    return int(version.split('.')[0])
 
 
 def _microversion(text):
-    major, minor = text.split(".")
+    major, minor = text.split('.')
     return int(major), int(minor)
 
 
@@ -44,7 +44,7 @@ def _constraints(release):
     pins = {}
     with open(os.path.join(CONSTRAINTS, release.constraints_name)) as src:
         for line in src:
-            match = re.match(r"^([A-Za-z0-9._-]+)===?([^;\s]+)", line)
+            match = re.match(r'^([A-Za-z0-9._-]+)===?([^;\s]+)', line)
             if match:
                 pins[match.group(1).lower()] = match.group(2)
     return pins
@@ -53,23 +53,23 @@ def _constraints(release):
 def _tox_envs():
     """Every environment tox.ini defines, factor lists expanded."""
     parser = configparser.ConfigParser(interpolation=None, strict=False)
-    parser.read(os.path.join(paths.REPO_ROOT, "tox.ini"))
+    parser.read(os.path.join(paths.REPO_ROOT, 'tox.ini'))
     found = set()
     for section in parser.sections():
-        if not section.startswith("testenv:"):
+        if not section.startswith('testenv:'):
             continue
-        name = section[len("testenv:"):]
-        pieces = re.split(r"\{([^}]*)\}", name)
-        choices = [[piece] if index % 2 == 0 else piece.split(",")
+        name = section[len('testenv:'):]
+        pieces = re.split(r'\{([^}]*)\}', name)
+        choices = [[piece] if index % 2 == 0 else piece.split(',')
                    for index, piece in enumerate(pieces)]
-        found.update("".join(combo) for combo in itertools.product(*choices))
+        found.update(''.join(combo) for combo in itertools.product(*choices))
     return found
 
 
 def _cli(*argv):
     out = io.StringIO()
-    with fixtures.MonkeyPatch("sys.stdout", out):
-        code = cli.main(["modes", *argv])
+    with fixtures.MonkeyPatch('sys.stdout', out):
+        code = cli.main(['modes', *argv])
     return code, out.getvalue()
 
 
@@ -79,7 +79,7 @@ class TestTable(testtools.TestCase):
         for mode in modes.MODES.values():
             self.assertIs(modes.RELEASES[mode.series], mode.release)
             self.assertTrue(os.path.isfile(os.path.join(
-                CONSTRAINTS, f"upper-constraints-{mode.series}.txt")),
+                CONSTRAINTS, f'upper-constraints-{mode.series}.txt')),
                 mode.name)
 
     def test_service_pins_agree_with_the_constraints(self):
@@ -88,20 +88,20 @@ class TestTable(testtools.TestCase):
         for mode in modes.MODES.values():
             pins = _constraints(mode.release)
             for requirement in mode.requirements:
-                name, sep, version = requirement.partition("==")
+                name, sep, version = requirement.partition('==')
                 if sep and name.lower() in pins:
                     self.assertEqual(pins[name.lower()], version,
-                                     f"{mode.name}: {requirement}")
+                                     f'{mode.name}: {requirement}')
 
     def test_names_are_unique(self):
         # MODES is a dict made from a list: a second mode of the same name
         # would silently replace the first.
-        with open(os.path.join(paths.REPO_ROOT, "devcloud",
-                               "modes.py")) as src:
+        with open(os.path.join(paths.REPO_ROOT, 'devcloud',
+                               'modes.py')) as src:
             tree = ast.parse(src.read())
         made = [node for node in ast.walk(tree)
                 if isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "Mode"]
+                and getattr(node.func, 'id', None) == 'Mode']
         self.assertEqual(len(made), len(modes.MODES))
         self.assertEqual(len(modes.choices()), len(set(modes.choices())))
         self.assertEqual(set(), set(modes.ALIASES) & set(modes.MODES))
@@ -116,7 +116,7 @@ class TestTable(testtools.TestCase):
             self.assertIn(name, modes.MODES)
             self.assertIs(modes.MODES[name], modes.get(alias))
         newest = max(modes.RELEASES)
-        self.assertEqual(newest, modes.get("upstream").series)
+        self.assertEqual(newest, modes.get('upstream').series)
 
     def test_default_is_a_patched_mode(self):
         default = modes.MODES[modes.DEFAULT]
@@ -134,7 +134,7 @@ class TestNovaPatch(testtools.TestCase):
             if mode.patched:
                 self.assertEqual(mode.series, supported, mode.name)
                 self.assertTrue(os.path.isdir(os.path.join(
-                    paths.REPO_ROOT, "nova_patch", "series", mode.series)))
+                    paths.REPO_ROOT, 'nova_patch', 'series', mode.series)))
             elif supported:
                 # Stock Nova of a backported release: no 2.98 at all.
                 self.assertIsNone(mode.dialect, mode.name)
@@ -155,7 +155,7 @@ class TestNovaPatch(testtools.TestCase):
                           (modes.STANDARD, modes.ALL_IMAGE_KEYS, None))
             if mode.patched:
                 self.assertEqual(modes.STANDARD, mode.dialect)
-                self.assertEqual("2.98", mode.max_microversion)
+                self.assertEqual('2.98', mode.max_microversion)
             # Epoxy's Nova alone returns every image key.
             self.assertEqual(_major(mode.nova) == 31,
                              mode.dialect == modes.ALL_IMAGE_KEYS, mode.name)
@@ -170,17 +170,17 @@ class TestTpmSecretSecurity(testtools.TestCase):
                 mode.has_tpm_secret_security, mode.name)
 
     def test_by_major_version_not_text(self):
-        base = modes.MODES["2026.1"]
-        for nova, expected in (("32.9.9", False), ("33.0.0", True),
-                               ("100.0.0", True), ("4.0.0", False)):
+        base = modes.MODES['2026.1']
+        for nova, expected in (('32.9.9', False), ('33.0.0', True),
+                               ('100.0.0', True), ('4.0.0', False)):
             release = dataclasses.replace(base.release, nova=nova)
             mode = dataclasses.replace(base, release=release)
             self.assertEqual(expected, mode.has_tpm_secret_security, nova)
 
     def test_two_computes_only_where_vtpm_servers_live_migrate(self):
         several = [m.name for m in modes.MODES.values() if m.computes != 1]
-        self.assertEqual(["2026.1"], several)
-        mode = modes.MODES["2026.1"]
+        self.assertEqual(['2026.1'], several)
+        mode = modes.MODES['2026.1']
         self.assertEqual(2, mode.computes)
         self.assertTrue(mode.has_tpm_secret_security)
         self.assertEqual(modes.FAKE, mode.driver)
@@ -190,7 +190,7 @@ class TestCI(testtools.TestCase):
 
     def test_ci_lists_name_existing_modes(self):
         for ci in (modes.FULL, modes.SMOKE):
-            code, out = _cli("--ci", ci)
+            code, out = _cli('--ci', ci)
             self.assertEqual(0, code)
             listed = out.split()
             self.assertNotEqual([], listed, ci)
@@ -203,27 +203,27 @@ class TestCI(testtools.TestCase):
     def test_tox_has_the_environments_tools_run_tests_derives(self):
         envs = _tox_envs()
         for mode in modes.MODES.values():
-            wanted = {"functional-" + mode.name}
+            wanted = {'functional-' + mode.name}
             if mode.ci == modes.SMOKE:
-                wanted |= {"smoke-" + mode.name, "dashboard-" + mode.name}
+                wanted |= {'smoke-' + mode.name, 'dashboard-' + mode.name}
             if not mode.is_libvirt:
-                wanted.add("tempest-" + mode.name)
+                wanted.add('tempest-' + mode.name)
                 if mode.name != modes.DEFAULT:  # tox -e dashboard
-                    wanted.add("dashboard-" + mode.name)
+                    wanted.add('dashboard-' + mode.name)
             self.assertEqual(set(), wanted - envs, mode.name)
 
     def test_modes_command_lists_every_mode(self):
         code, out = _cli()
         self.assertEqual(0, code)
         self.assertEqual(list(modes.MODES), out.splitlines())
-        code, out = _cli("--default")
+        code, out = _cli('--default')
         self.assertEqual([modes.DEFAULT], out.splitlines())
-        code, out = _cli("--json")
+        code, out = _cli('--json')
         listed = json.loads(out)
         self.assertEqual(list(modes.MODES),
-                         [m["name"] for m in listed["modes"]])
-        self.assertEqual(modes.DEFAULT, listed["default"])
-        for entry in listed["modes"]:
-            mode = modes.MODES[entry["name"]]
-            self.assertEqual(mode.nova, entry["nova"])
-            self.assertEqual(mode.constraints_name, entry["constraints"])
+                         [m['name'] for m in listed['modes']])
+        self.assertEqual(modes.DEFAULT, listed['default'])
+        for entry in listed['modes']:
+            mode = modes.MODES[entry['name']]
+            self.assertEqual(mode.nova, entry['nova'])
+            self.assertEqual(mode.constraints_name, entry['constraints'])

@@ -37,10 +37,10 @@ class TestRegistry(testtools.TestCase):
         services.registered()
         modules = {info.name for info in pkgutil.iter_modules(
             services.__path__)}
-        registering = {service.start.__module__.rsplit(".", 1)[1]
+        registering = {service.start.__module__.rsplit('.', 1)[1]
                        for service in services.registered()}
         # uwsgi.py is the helper of the WSGI services, not one itself.
-        self.assertEqual(modules - {"uwsgi"}, registering)
+        self.assertEqual(modules - {'uwsgi'}, registering)
 
     def test_each_service_after_what_it_needs(self):
         for mode in MODES:
@@ -55,11 +55,11 @@ class TestRegistry(testtools.TestCase):
     def test_services_per_mode(self):
         for mode in MODES:
             names = [s.name for s in services.for_mode(mode)]
-            self.assertEqual(mode.is_libvirt, "libvirtd" in names)
-            self.assertEqual(mode.has_key_manager, "barbican" in names)
-            self.assertEqual("horizon", names[-1])
-            for always in ("mariadb", "rabbitmq", "keystone", "placement",
-                           "glance", "neutron", "nova-api", "nova-daemons"):
+            self.assertEqual(mode.is_libvirt, 'libvirtd' in names)
+            self.assertEqual(mode.has_key_manager, 'barbican' in names)
+            self.assertEqual('horizon', names[-1])
+            for always in ('mariadb', 'rabbitmq', 'keystone', 'placement',
+                           'glance', 'neutron', 'nova-api', 'nova-daemons'):
                 self.assertIn(always, names)
 
     def _with(self, *extra):
@@ -70,21 +70,21 @@ class TestRegistry(testtools.TestCase):
         self.addCleanup(patch.stop)
 
     def test_a_need_nobody_registers(self):
-        self._with(Service("lonely", start=print, start_needs=("ghost",)))
+        self._with(Service('lonely', start=print, start_needs=('ghost',)))
         error = self.assertRaises(ValueError, services.registered)
-        self.assertIn("lonely needs ghost", str(error))
+        self.assertIn('lonely needs ghost', str(error))
 
     def test_services_that_need_each_other(self):
-        self._with(Service("chicken", start=print, init_needs=("egg",)),
-                   Service("egg", start=print,
-                           start_needs=("chicken" + services.INIT,)))
+        self._with(Service('chicken', start=print, init_needs=('egg',)),
+                   Service('egg', start=print,
+                           start_needs=('chicken' + services.INIT,)))
         error = self.assertRaises(ValueError, services.registered)
-        self.assertIn("need each other", str(error))
+        self.assertIn('need each other', str(error))
 
     def test_one_name_twice(self):
         services.registered()
         self.assertRaises(ValueError, services.register,
-                          Service("keystone", start=print))
+                          Service('keystone', start=print))
 
 
 class TestSteps(testtools.TestCase):
@@ -93,33 +93,33 @@ class TestSteps(testtools.TestCase):
         return temp_cloud.make(self, mode_name)
 
     def test_init_then_start_each_after_its_needs(self):
-        steps = _names(lifecycle._steps(self._cloud("2026.1"),
+        steps = _names(lifecycle._steps(self._cloud('2026.1'),
                                         services.CLOUD))
-        self.assertEqual((), steps["mariadb.init"].needs)
-        self.assertEqual(("mariadb.init",), steps["mariadb"].needs)
-        self.assertEqual(("mariadb",), steps["placement.init"].needs)
-        self.assertEqual(("placement.init", "keystone"),
-                         steps["placement"].needs)
-        self.assertEqual(("mariadb", "rabbitmq"),
-                         steps["nova-api.init"].needs)
+        self.assertEqual((), steps['mariadb.init'].needs)
+        self.assertEqual(('mariadb.init',), steps['mariadb'].needs)
+        self.assertEqual(('mariadb',), steps['placement.init'].needs)
+        self.assertEqual(('placement.init', 'keystone'),
+                         steps['placement'].needs)
+        self.assertEqual(('mariadb', 'rabbitmq'),
+                         steps['nova-api.init'].needs)
         # The fake driver needs no libvirtd: the need is dropped.
-        self.assertEqual(("nova-api.init", "keystone"),
-                         steps["nova-daemons"].needs)
-        self.assertNotIn("horizon", steps)
-        self.assertNotIn("barbican", steps)
+        self.assertEqual(('nova-api.init', 'keystone'),
+                         steps['nova-daemons'].needs)
+        self.assertNotIn('horizon', steps)
+        self.assertNotIn('barbican', steps)
 
     def test_libvirt_mode_computes_after_libvirtd(self):
-        steps = _names(lifecycle._steps(self._cloud("2026.1-libvirt"),
+        steps = _names(lifecycle._steps(self._cloud('2026.1-libvirt'),
                                         services.CLOUD))
-        self.assertIn("libvirtd", steps["nova-daemons"].needs)
-        self.assertEqual(("keystone",), steps["barbican"].needs)
+        self.assertIn('libvirtd', steps['nova-daemons'].needs)
+        self.assertEqual(('keystone',), steps['barbican'].needs)
 
     def test_the_dashboard_phase(self):
-        steps = lifecycle._steps(self._cloud("2024.2"), services.DASHBOARD)
-        self.assertEqual(["horizon.init", "horizon"],
+        steps = lifecycle._steps(self._cloud('2024.2'), services.DASHBOARD)
+        self.assertEqual(['horizon.init', 'horizon'],
                          [step.name for step in steps])
         # Its needs are of the cloud's phase, met before it starts.
-        self.assertEqual(("horizon.init",), steps[1].needs)
+        self.assertEqual(('horizon.init',), steps[1].needs)
 
 
 class TestGraph(testtools.TestCase):
@@ -134,43 +134,43 @@ class TestGraph(testtools.TestCase):
 
         def step(name, needs=()):
             def function():
-                time.sleep(0.01 if name == "a" else 0)
+                time.sleep(0.01 if name == 'a' else 0)
                 ran.append(name)
             return graph.Step(name, needs, None, function)
 
-        graph.run(self.progress, [step("c", ("a", "b")), step("b", ("a",)),
-                                  step("a")])
-        self.assertEqual(["a", "b", "c"], ran)
+        graph.run(self.progress, [step('c', ('a', 'b')), step('b', ('a',)),
+                                  step('a')])
+        self.assertEqual(['a', 'b', 'c'], ran)
 
     def test_independent_steps_run_together(self):
         # Each waits for the other: run one after the other they time out.
         barrier = threading.Barrier(2, timeout=5)
         graph.run(self.progress, [
-            graph.Step("x", (), "x up", barrier.wait),
-            graph.Step("y", (), None, barrier.wait)])
-        self.assertIn("x up (", self.out.getvalue())
-        self.assertEqual(1, self.out.getvalue().count("\n"))
+            graph.Step('x', (), 'x up', barrier.wait),
+            graph.Step('y', (), None, barrier.wait)])
+        self.assertIn('x up (', self.out.getvalue())
+        self.assertEqual(1, self.out.getvalue().count('\n'))
 
     def test_first_failure_raised_and_nothing_after_it(self):
         ran = []
 
         def fail():
-            raise RuntimeError("keystone did not answer")
+            raise RuntimeError('keystone did not answer')
 
         error = self.assertRaises(RuntimeError, graph.run, self.progress, [
-            graph.Step("keystone", (), "keystone", fail),
-            graph.Step("placement", ("keystone",), None,
-                       lambda: ran.append("placement"))])
-        self.assertEqual("keystone did not answer", str(error))
+            graph.Step('keystone', (), 'keystone', fail),
+            graph.Step('placement', ('keystone',), None,
+                       lambda: ran.append('placement'))])
+        self.assertEqual('keystone did not answer', str(error))
         self.assertEqual([], ran)
-        self.assertNotIn("keystone (", self.out.getvalue())
+        self.assertNotIn('keystone (', self.out.getvalue())
 
     def test_loops_and_unknown_needs_refused(self):
         def nothing():
             return None
 
         self.assertRaises(ValueError, graph.run, self.progress, [
-            graph.Step("a", ("b",), None, nothing),
-            graph.Step("b", ("a",), None, nothing)])
+            graph.Step('a', ('b',), None, nothing),
+            graph.Step('b', ('a',), None, nothing)])
         self.assertRaises(ValueError, graph.run, self.progress, [
-            graph.Step("a", ("ghost",), None, nothing)])
+            graph.Step('a', ('ghost',), None, nothing)])
