@@ -24,6 +24,7 @@ from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import escaping
+from osc_image_props.sdk import vtpm
 from osc_image_props.sdk import vtpm_api
 
 # Section states, one template branch each.
@@ -34,45 +35,29 @@ UNKNOWN = 'unknown'
 #: The server body cannot be read for its vTPM (the message says why).
 ERROR = 'error'
 
-# Answers of the yes-or-no facts.
-YES = 'yes'
-NO = 'no'
-UNKNOWN_ANSWER = 'unknown'
-
 
 @dataclasses.dataclass(frozen=True)
-class VtpmSection:
-    """What the section shows; every text from the cloud escaped.
+class VtpmSection(vtpm.VtpmView):
+    """What the section shows: the SDK's vTPM view of the server, every
+    text from the cloud in it escaped (:func:`from_view`).
 
     Values are None where the SDK's view does not know them.
     """
 
-    state: str
-    version: object = None
-    #: ``flavor`` or ``image``.
-    version_source: object = None
-    model: object = None
-    #: ``flavor``, ``image`` or ``default``.
-    model_source: object = None
-    secret_security: object = None
-    #: ``flavor``, ``default`` or ``release``.
-    secret_security_source: object = None
-    #: :data:`YES`, :data:`NO` or :data:`UNKNOWN_ANSWER`.
-    live_migratable: str = UNKNOWN_ANSWER
-    live_migratable_reason: object = None
-    #: :data:`YES`, :data:`NO` or :data:`UNKNOWN_ANSWER`.
-    restarts_after_host_reboot: str = UNKNOWN_ANSWER
-    restarts_after_host_reboot_reason: object = None
-    refused_operations: tuple = ()
-    warnings: tuple = ()
+    #: One of the section states.
+    state: str = UNKNOWN
     #: One escaped line for the :data:`ERROR` state.
     message: str = ''
 
 
-def _answer(value):
-    if value is None:
-        return UNKNOWN_ANSWER
-    return YES if value else NO
+def _escaped(value):
+    # The view's texts, and the texts in its tuples; not its yes-or-no
+    # facts (True, False or None).
+    if isinstance(value, str):
+        return escaping.escape_or_none(value)
+    if isinstance(value, tuple):
+        return tuple(_escaped(v) for v in value)
+    return value
 
 
 def _state(vtpm):
@@ -84,24 +69,12 @@ def _state(vtpm):
 def from_view(view):
     """The :class:`VtpmSection` of a :class:`~osc_image_props.sdk.VtpmView`.
     """
-    text = escaping.escape_or_none
-    return VtpmSection(
-        state=_state(view.vtpm),
-        version=text(view.version),
-        version_source=text(view.version_source),
-        model=text(view.model),
-        model_source=text(view.model_source),
-        secret_security=text(view.secret_security),
-        secret_security_source=text(view.secret_security_source),
-        live_migratable=_answer(view.live_migratable),
-        live_migratable_reason=text(view.live_migratable_reason),
-        restarts_after_host_reboot=_answer(view.restarts_after_host_reboot),
-        restarts_after_host_reboot_reason=text(
-            view.restarts_after_host_reboot_reason),
-        refused_operations=tuple(
-            text(op) for op in view.refused_operations),
-        warnings=tuple(escaping.one_line(w) for w in view.warnings),
-    )
+    fields = {
+        field.name: _escaped(getattr(view, field.name))
+        for field in dataclasses.fields(vtpm.VtpmView)
+    }
+    fields['warnings'] = tuple(escaping.one_line(w) for w in view.warnings)
+    return VtpmSection(state=_state(view.vtpm), **fields)
 
 
 def build(conn, server):
@@ -118,5 +91,11 @@ def build(conn, server):
         sdk_exceptions.SDKException,
         ksa_exceptions.ClientException,
     ) as exc:
-        return VtpmSection(ERROR, message=escaping.one_line(exc))
+        return VtpmSection(
+            server_id=escaping.escape_or_none(server.id),
+            name=escaping.escape_or_none(server.name),
+            vtpm=None,
+            state=ERROR,
+            message=escaping.one_line(exc),
+        )
     return from_view(view)

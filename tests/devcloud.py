@@ -18,7 +18,7 @@ skip: a cloud that cannot start is an error of every test.
 ``DEVCLOUD_NOVA`` picks the mode (default ``2024.2``, patched; ``tools/devcloud
 modes`` lists them) and ``DEVCLOUD_CELLS`` the number of cells (default 1).
 What the tests expect of a mode comes from the table of modes and the seed
-facts of tools/devcloud_lib, the ones the cloud was built from.
+facts of devcloud/, the ones the cloud was built from.
 """
 
 import json
@@ -31,12 +31,11 @@ import uuid
 
 import openstack
 
+from devcloud import facts, modes, paths
+from devcloud.services import mariadb
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOOLS = os.path.join(REPO_ROOT, 'tools')
-DEVCLOUD = os.path.join(TOOLS, 'devcloud')
-sys.path.insert(0, TOOLS)
-from devcloud_lib import facts, modes, paths  # noqa: E402
-from devcloud_lib.services import mariadb  # noqa: E402
+DEVCLOUD = os.path.join(REPO_ROOT, 'tools', 'devcloud')
 
 MODE = modes.get(os.environ.get('DEVCLOUD_NOVA', modes.DEFAULT))
 NOVA_MODE = MODE.name

@@ -34,7 +34,6 @@ everything it captured once the rows are built (:meth:`release`).
 """
 
 import re
-import urllib.parse
 
 from osc_image_props import sdk
 from osc_image_props.osc import _cli_internals
@@ -42,25 +41,11 @@ from osc_image_props.osc import server_microversion
 from osc_image_props.sdk import microversion
 from osc_image_props.sdk import pages
 from osc_image_props.sdk import resource
+from osc_image_props.sdk import urls
 
 _SERVER_PATH = re.compile(r'/servers/(?:detail|[^/]+)$')
 _LIST_PATH = '/servers/detail'
-_DEFAULT_PORTS = {'http': 80, 'https': 443}
 _VERSION_HEADER = re.compile(r'compute\s+(\S+)', re.IGNORECASE)
-
-
-def endpoint_key(url):
-    """(scheme, host, port) and path of a URL, for comparing endpoints.
-
-    :returns: ``None`` for a URL that cannot be split (a bad port).
-    """
-    parts = urllib.parse.urlsplit(url)
-    try:
-        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
-    except ValueError:
-        return None
-    origin = (parts.scheme.lower(), (parts.hostname or '').lower(), port)
-    return origin, parts.path
 
 
 def _response_microversion(response):
@@ -99,7 +84,7 @@ class ServerCapture:
             configured explicitly.
         """
         microversion.image_properties_microversion(self._compute)
-        key = endpoint_key(self._compute.get_endpoint() or '')
+        key = urls.endpoint_key(self._compute.get_endpoint() or '')
         if key is None:
             raise sdk.ImagePropertiesProtocolError(
                 'The compute endpoint of the service catalog is not a '
@@ -127,7 +112,7 @@ class ServerCapture:
     def _is_server_response(self, response):
         if response.request.method != 'GET' or response.status_code != 200:
             return False
-        key = endpoint_key(response.url)
+        key = urls.endpoint_key(response.url)
         if key is None or key[0] != self._origin:
             return False
         path = key[1]
@@ -156,7 +141,7 @@ class ServerCapture:
             if isinstance(raw, dict) and isinstance(raw.get('id'), str):
                 self._servers[raw['id']] = self._take(raw, version)
         if isinstance(body.get('servers'), list) and (
-            endpoint_key(response.url)[1].endswith(_LIST_PATH)
+            urls.endpoint_key(response.url)[1].endswith(_LIST_PATH)
         ):
             self._judge_next_link(response, body)
 

@@ -16,6 +16,7 @@ from osc_lib.command import command
 
 from osc_image_props import sdk
 from osc_image_props.osc import calls
+from osc_image_props.osc import commands
 from osc_image_props.osc import errors
 from osc_image_props.osc import output
 from osc_image_props.sdk import drift as drift_mod
@@ -24,6 +25,18 @@ from osc_image_props.sdk import drift as drift_mod
 DRIFT_EXIT_CODE = 3
 
 COLUMNS = ('Property', 'Embedded', 'Glance', 'State')
+
+
+def add_exit_code(parser, when):
+    """Add ``--exit-code`` to a drift command's parser."""
+    parser.add_argument(
+        '--exit-code',
+        action='store_true',
+        help=(
+            'Exit with status %d %s (1 stays "error")'
+            % (DRIFT_EXIT_CODE, when)
+        ),
+    )
 
 
 def add_include_recorded(parser, what):
@@ -39,7 +52,22 @@ def add_include_recorded(parser, what):
     )
 
 
-class DiffServerImageProperties(command.Lister):
+class DriftExitCode(commands.AfterOutput):
+    """``--exit-code``: :data:`DRIFT_EXIT_CODE` once a command that set
+    ``self._has_drift`` succeeded."""
+
+    def before_run(self):
+        super().before_run()
+        self._has_drift = False
+
+    def after_output(self, parsed_args):
+        status = super().after_output(parsed_args)
+        if parsed_args.exit_code and self._has_drift:
+            return DRIFT_EXIT_CODE
+        return status
+
+
+class DiffServerImageProperties(DriftExitCode, command.Lister):
     """Compare a server's image properties with its image in Glance now.
 
     Nova keeps the image properties it copied when it booted or rebuilt the
@@ -58,31 +86,19 @@ class DiffServerImageProperties(command.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'server',
-            metavar='<server>',
-            help='Server to compare (name or ID)',
-        )
+        commands.add_server_argument(parser, 'compare')
         parser.add_argument(
             '--all',
             action='store_true',
             help='Also list the properties that did not change',
         )
-        parser.add_argument(
-            '--exit-code',
-            action='store_true',
-            help=(
-                'Exit with status %d when there is drift and 0 when there '
-                'is none (1 stays "error")' % DRIFT_EXIT_CODE
-            ),
-        )
+        add_exit_code(parser, 'when there is drift and 0 when there is none')
         add_include_recorded(parser, ': listed without --all, and counted '
                              'by --exit-code')
         return parser
 
     def take_action(self, parsed_args):
-        output.use_safe_formatter(self, parsed_args)
-        conn = self.app.client_manager.sdk_connection
+        conn = commands.connection(self, parsed_args)
         with calls.cloud_calls(conn, parsed_args.server):
             drift = sdk.image_properties_drift(
                 conn, parsed_args.server,
@@ -110,10 +126,3 @@ class DiffServerImageProperties(command.Lister):
             )
             for p in rows
         ]
-
-    def run(self, parsed_args):
-        self._has_drift = False
-        status = super().run(parsed_args)
-        if status == 0 and parsed_args.exit_code and self._has_drift:
-            return DRIFT_EXIT_CODE
-        return status

@@ -18,9 +18,11 @@ from osc_lib.command import command
 
 from osc_image_props import sdk
 from osc_image_props.osc import calls
+from osc_image_props.osc import commands
 from osc_image_props.osc import diff
 from osc_image_props.osc import errors
 from osc_image_props.osc import fleet_query
+from osc_image_props.osc import notes
 from osc_image_props.osc import output
 from osc_image_props.sdk import fleet
 
@@ -29,7 +31,7 @@ COLUMNS = (
 )
 
 
-class DriftServerImageProperties(command.Lister):
+class DriftServerImageProperties(diff.DriftExitCode, command.Lister):
     """List the servers whose image properties differ from their image now.
 
     One row per server and property that differs between the copy Nova
@@ -47,29 +49,18 @@ class DriftServerImageProperties(command.Lister):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         fleet_query.add_arguments(parser)
-        parser.add_argument(
-            '--exit-code',
-            action='store_true',
-            help=(
-                'Exit with status %d when any server has drifted and 0 '
-                'when none has (1 stays "error")' % diff.DRIFT_EXIT_CODE
-            ),
-        )
+        diff.add_exit_code(
+            parser, 'when any server has drifted and 0 when none has')
         diff.add_include_recorded(parser, ' for --exit-code')
         return parser
 
     def take_action(self, parsed_args):
-        output.use_safe_formatter(self, parsed_args)
-        conn = self.app.client_manager.sdk_connection
-        with calls.cloud_calls(conn):
-            query = fleet_query.query(conn, parsed_args)
-            # The first page is asked for while the output is written;
-            # a cloud that is too old fails here, before any output.
-            servers = sdk.fleet_drift(
-                conn, fleet_query.keys(parsed_args),
-                max_servers=fleet_query.max_servers(parsed_args),
-                include_recorded=parsed_args.include_recorded, **query
-            )
+        # The first page is asked for while the output is written; a
+        # cloud that is too old fails here, before any output.
+        conn, servers = commands.fleet_view(
+            self, parsed_args, sdk.fleet_drift, fleet_query.keys(parsed_args),
+            include_recorded=parsed_args.include_recorded,
+        )
         return COLUMNS, self._rows(conn, servers)
 
     def _rows(self, conn, servers):
@@ -99,53 +90,30 @@ class DriftServerImageProperties(command.Lister):
                         prop.state,
                     )
 
-    def _notes(self):
-        volume = self._outcomes[fleet.VOLUME_BOOTED]
-        unreachable = self._outcomes[fleet.UNREACHABLE]
-        missing = self._outcomes[fleet.IMAGE_MISSING]
-        if self._only_recorded:
-            errors.note(self.app, fleet_query.plural(
-                self._only_recorded,
-                '%d server differs from its image only by properties that '
-                'nova-compute recorded itself (recorded-by-nova): not '
-                'drift.',
-                '%d servers differ from their image only by properties that '
-                'nova-compute recorded itself (recorded-by-nova): not '
-                'drift.'))
-        if volume:
-            errors.note(self.app, fleet_query.plural(
-                volume,
-                '%d server was booted from a volume: no image properties '
-                'to compare.',
-                '%d servers were booted from a volume: no image properties '
-                'to compare.'))
-        if unreachable:
-            errors.note(self.app, fleet_query.plural(
-                unreachable,
-                '%d server is in a cell the compute API cannot reach now: '
-                'not compared.',
-                '%d servers are in a cell the compute API cannot reach '
-                'now: not compared.'))
-        if missing:
-            images = len(self._missing_images)
-            errors.note(self.app, '%s booted from %s: not compared.' % (
-                fleet_query.plural(missing, '%d server was',
-                                   '%d servers were'),
-                fleet_query.plural(
-                    images,
-                    '%d image that is deleted or not visible to you',
-                    '%d images that are deleted or not visible to you'),
-            ))
-
-    def run(self, parsed_args):
-        self._has_drift = False
+    def before_run(self):
+        super().before_run()
         self._only_recorded = 0
         self._outcomes = collections.Counter()
         self._missing_images = set()
-        status = super().run(parsed_args)
-        if status != 0:
-            return status
-        self._notes()
-        if parsed_args.exit_code and self._has_drift:
-            return diff.DRIFT_EXIT_CODE
-        return status
+
+    def after_output(self, parsed_args):
+        notes.count(
+            self.app, self._only_recorded,
+            '%d server differs from its image only by properties that '
+            'nova-compute recorded itself (recorded-by-nova): not drift.',
+            '%d servers differ from their image only by properties that '
+            'nova-compute recorded itself (recorded-by-nova): not drift.')
+        notes.volume_booted(
+            self.app, self._outcomes[fleet.VOLUME_BOOTED], 'compare')
+        notes.unreachable(
+            self.app, self._outcomes[fleet.UNREACHABLE], 'not compared.')
+        missing = self._outcomes[fleet.IMAGE_MISSING]
+        if missing:
+            errors.note(self.app, '%s booted from %s: not compared.' % (
+                notes.plural(missing, '%d server was', '%d servers were'),
+                notes.plural(
+                    len(self._missing_images),
+                    '%d image that is deleted or not visible to you',
+                    '%d images that are deleted or not visible to you'),
+            ))
+        return super().after_output(parsed_args)

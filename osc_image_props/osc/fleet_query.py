@@ -150,8 +150,3 @@ def max_servers(parsed_args):
     if parsed_args.limit in (None, NO_LIMIT):
         return None
     return parsed_args.limit
-
-
-def plural(count, one, many):
-    """``one % count`` or ``many % count``."""
-    return (one if count == 1 else many) % count

@@ -16,6 +16,7 @@ from osc_lib.command import command
 
 from osc_image_props import sdk
 from osc_image_props.osc import calls
+from osc_image_props.osc import commands
 from osc_image_props.osc import fleet_query
 from osc_image_props.osc import output
 from osc_image_props.sdk import microversion
@@ -33,11 +34,7 @@ class ShowServerImageProperties(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'server',
-            metavar='<server>',
-            help='Server to show (name or ID)',
-        )
+        commands.add_server_argument(parser, 'show')
         fleet_query.add_property_option(
             parser,
             'Show only this property (repeat option to show several); '
@@ -46,8 +43,7 @@ class ShowServerImageProperties(command.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        output.use_safe_formatter(self, parsed_args)
-        conn = self.app.client_manager.sdk_connection
+        conn = commands.connection(self, parsed_args)
         with calls.cloud_calls(conn, parsed_args.server):
             # Only the properties are shown: exactly 2.98, which every
             # cloud with the field accepts, so no refusal costs a request.

@@ -15,9 +15,9 @@
 from osc_lib.command import command
 
 from osc_image_props import sdk
-from osc_image_props.osc import calls
-from osc_image_props.osc import errors
+from osc_image_props.osc import commands
 from osc_image_props.osc import fleet_query
+from osc_image_props.osc import notes
 from osc_image_props.osc import output
 
 COLUMNS = ('Property', 'Value', 'Servers')
@@ -41,34 +41,11 @@ class SummarizeServerImageProperties(command.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        output.use_safe_formatter(self, parsed_args)
-        conn = self.app.client_manager.sdk_connection
-        with calls.cloud_calls(conn):
-            query = fleet_query.query(conn, parsed_args)
-            summary = sdk.summarize(
-                conn, fleet_query.keys(parsed_args),
-                max_servers=fleet_query.max_servers(parsed_args), **query
-            )
-        if summary.volume_booted:
-            errors.note(
-                self.app,
-                fleet_query.plural(
-                    summary.volume_booted,
-                    '%d server was booted from a volume: no image '
-                    'properties to count.',
-                    '%d servers were booted from a volume: no image '
-                    'properties to count.'),
-            )
-        if summary.unreachable:
-            errors.note(
-                self.app,
-                fleet_query.plural(
-                    summary.unreachable,
-                    '%d server is in a cell the compute API cannot reach '
-                    'now: not counted.',
-                    '%d servers are in a cell the compute API cannot reach '
-                    'now: not counted.'),
-            )
+        _, summary = commands.fleet_view(
+            self, parsed_args, sdk.summarize, fleet_query.keys(parsed_args)
+        )
+        notes.volume_booted(self.app, summary.volume_booted, 'count')
+        notes.unreachable(self.app, summary.unreachable, 'not counted.')
         with_projects = parsed_args.all_projects
         columns = COLUMNS + ((PROJECTS_COLUMN,) if with_projects else ())
         rows = []

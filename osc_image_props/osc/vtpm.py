@@ -18,8 +18,10 @@ from osc_lib.command import command
 
 from osc_image_props import sdk
 from osc_image_props.osc import calls
+from osc_image_props.osc import commands
 from osc_image_props.osc import errors
 from osc_image_props.osc import fleet_query
+from osc_image_props.osc import notes
 from osc_image_props.osc import output
 from osc_image_props.sdk import vtpm as vtpm_rules
 from osc_image_props.sdk import vtpm_api
@@ -61,22 +63,17 @@ class ShowServerVtpm(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'server',
-            metavar='<server>',
-            help='Server to show (name or ID)',
-        )
+        commands.add_server_argument(parser, 'show')
         return parser
 
     def take_action(self, parsed_args):
-        output.use_safe_formatter(self, parsed_args)
-        conn = self.app.client_manager.sdk_connection
+        conn = commands.connection(self, parsed_args)
         with calls.cloud_calls(conn, parsed_args.server):
             view = sdk.get_vtpm(conn, parsed_args.server)
         return SHOW_FIELDS, [_cell(view, f) for f in SHOW_FIELDS]
 
 
-class ListServerVtpm(command.Lister):
+class ListServerVtpm(commands.AfterOutput, command.Lister):
     """List the servers with a vTPM: mode, source and what Nova allows.
 
     One row per server with a vTPM, from one paged server list (compute API
@@ -117,16 +114,9 @@ class ListServerVtpm(command.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        output.use_safe_formatter(self, parsed_args)
-        conn = self.app.client_manager.sdk_connection
-        with calls.cloud_calls(conn):
-            query = fleet_query.query(conn, parsed_args)
-            # Unfiltered, so that servers whose vTPM cannot be told are
-            # counted; a cloud that is too old fails here.
-            views = sdk.list_vtpm(
-                conn, max_servers=fleet_query.max_servers(parsed_args),
-                **query
-            )
+        # Unfiltered, so that servers whose vTPM cannot be told are
+        # counted; a cloud that is too old fails here.
+        conn, views = commands.fleet_view(self, parsed_args, sdk.list_vtpm)
         return LIST_COLUMNS, self._rows(conn, views, parsed_args)
 
     def _rows(self, conn, views, parsed_args):
@@ -155,7 +145,13 @@ class ListServerVtpm(command.Lister):
                     output.SafeText(view.restarts_after_host_reboot),
                 )
 
-    def _notes(self):
+    def before_run(self):
+        super().before_run()
+        self._modes = collections.Counter()
+        self._unknown = 0
+        self._unreachable = 0
+
+    def after_output(self, parsed_args):
         if not self._modes:
             errors.note(self.app, 'No server with a vTPM is listed.')
         known = [m for m in vtpm_rules.MODES if self._modes[m]]
@@ -169,31 +165,17 @@ class ListServerVtpm(command.Lister):
                 if mode is None else 'mode %s' % output.quoted(mode)
             )
             errors.note(self.app, '%s in secret security %s.' % (
-                fleet_query.plural(
-                    self._modes[mode], '%d vTPM server',
-                    '%d vTPM servers'),
+                notes.plural(
+                    self._modes[mode], '%d vTPM server', '%d vTPM servers'),
                 shown,
             ))
-        if self._unknown:
-            errors.note(self.app, fleet_query.plural(
-                self._unknown,
-                '%d server whose vTPM cannot be told (booted from a volume, '
-                'or flavor extra specs hidden from you) is not listed.',
-                '%d servers whose vTPM cannot be told (booted from a volume, '
-                'or flavor extra specs hidden from you) are not listed.'))
-        if self._unreachable:
-            errors.note(self.app, fleet_query.plural(
-                self._unreachable,
-                '%d server is in a cell the compute API cannot reach now: '
-                'its vTPM is unknown.',
-                '%d servers are in a cell the compute API cannot reach now: '
-                'their vTPM is unknown.'))
-
-    def run(self, parsed_args):
-        self._modes = collections.Counter()
-        self._unknown = 0
-        self._unreachable = 0
-        status = super().run(parsed_args)
-        if status == 0:
-            self._notes()
-        return status
+        notes.count(
+            self.app, self._unknown,
+            '%d server whose vTPM cannot be told (booted from a volume, '
+            'or flavor extra specs hidden from you) is not listed.',
+            '%d servers whose vTPM cannot be told (booted from a volume, '
+            'or flavor extra specs hidden from you) are not listed.')
+        notes.unreachable(
+            self.app, self._unreachable, 'its vTPM is unknown.',
+            'their vTPM is unknown.')
+        return super().after_output(parsed_args)

@@ -129,11 +129,9 @@ def _seen(raw, version):
     image_id = None
     if isinstance(properties, dict):
         image_id = raw['image']['id']  # validated with the properties
-    flavor = raw.get('flavor')
-    disk = flavor.get('disk') if isinstance(flavor, dict) else None
     return _Seen(
         raw['id'], raw.get('name'), raw.get('tenant_id'), image_id,
-        properties, disk if isinstance(disk, int) else None,
+        properties, resource.flavor_disk_from_body(raw),
     )
 
 

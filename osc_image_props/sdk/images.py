@@ -28,6 +28,7 @@ import urllib.parse
 from osc_image_props.sdk import drift
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import responses
+from osc_image_props.sdk import urls
 
 #: IDs per list request: 50 UUIDs keep the URL under 2,000 characters.
 BATCH = 50
@@ -70,15 +71,12 @@ def _listed(conn, ids):
         ) == len(wanted):
             break
         following = urllib.parse.urljoin(response.url, following)
-        if not _same_endpoint(following, response.url) or following in seen:
+        key = urls.endpoint_key(following)
+        same = key is not None and key == urls.endpoint_key(response.url)
+        if not same or following in seen:
             break  # the rest is asked for one by one
         url, params = following, None
     return found
-
-
-def _same_endpoint(url, base):
-    a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(base)
-    return (a.scheme, a.netloc, a.path) == (b.scheme, b.netloc, b.path)
 
 
 def fetch(conn, image_ids):

@@ -151,7 +151,9 @@ _REFUSAL_MAXIMUM = re.compile(r'maximum is (\d{1,3}\.\d{1,4})\b')
 _VERSION_HEADERS = ('OpenStack-API-Version', 'X-OpenStack-Nova-API-Version')
 
 
-def _key(version):
+def version_key(version):
+    """A microversion as a tuple that compares as Nova's do (2.100 > 2.98).
+    """
     return discover.normalize_version_number(version)
 
 
@@ -172,7 +174,7 @@ def first_server_microversion(compute, wanted=None):
     """
     explicit = compute.default_microversion
     if explicit is not None:
-        if _key(explicit) < _REQUIRED_TUPLE:
+        if version_key(explicit) < _REQUIRED_TUPLE:
             raise exceptions.ImagePropertiesVersionConflict(explicit)
         return explicit
     return wanted or client_max_microversion()
@@ -198,10 +200,12 @@ def after_refusal(compute, sent, response):
     """
     if compute.default_microversion is None:
         match = _REFUSAL_MAXIMUM.search(response.text[:4096])
-        if match and _REQUIRED_TUPLE <= _key(match.group(1)) < _key(sent):
+        if match and (
+            _REQUIRED_TUPLE <= version_key(match.group(1)) < version_key(sent)
+        ):
             return match.group(1)
     version = server_request_microversion(compute)
-    return version if _key(version) < _key(sent) else None
+    return version if version_key(version) < version_key(sent) else None
 
 
 def check_answered_with_microversions(compute, response):

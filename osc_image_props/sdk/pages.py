@@ -24,19 +24,9 @@ import urllib.parse
 from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import responses
+from osc_image_props.sdk import urls
 
 DETAIL_PATH = '/servers/detail'
-_DEFAULT_PORTS = {'http': 80, 'https': 443}
-
-
-def _origin_and_path(url):
-    parts = urllib.parse.urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port or _DEFAULT_PORTS.get(scheme)
-    except ValueError:
-        port = None  # not a port number: cannot be the endpoint's
-    return (scheme, (parts.hostname or '').lower(), port), parts.path
 
 
 def _page_key(url, params):
@@ -58,7 +48,8 @@ class NextLinkGuard:
     """
 
     def __init__(self, endpoint):
-        self._origin, path = _origin_and_path(endpoint)
+        # An endpoint whose port is not a number: no link is within it.
+        self._origin, path = urls.endpoint_key(endpoint) or (None, '')
         self._prefix = path.rstrip('/') + '/'
         self._seen = set()
 
@@ -69,8 +60,11 @@ class NextLinkGuard:
     def check(self, url, params=None):
         """Refuse a next link outside the endpoint or to a page seen."""
         params = params or {}
-        origin, path = _origin_and_path(url)
-        if origin != self._origin or not path.startswith(self._prefix):
+        key = urls.endpoint_key(url)
+        within = key is not None and key[0] == self._origin and (
+            key[1].startswith(self._prefix)
+        )
+        if not within:
             raise exceptions.ImagePropertiesPagingError(
                 'The compute API sent a next page link outside its '
                 'endpoint (%s); it was not followed.'

@@ -97,12 +97,10 @@ class Server(_server.Server):
     def flavor_disk(self):
         """The root disk (GiB) of the embedded flavor, or None.
 
-        Read from the body as sent: ``server.flavor`` would build a
-        resource from untrusted members.
+        Read from the body as sent (:func:`flavor_disk_from_body`):
+        ``server.flavor`` would build a resource from untrusted members.
         """
-        flavor = _sdk_internals.body(self).get('flavor')
-        disk = flavor.get('disk') if isinstance(flavor, dict) else None
-        return disk if isinstance(disk, int) else None
+        return flavor_disk_from_body(_sdk_internals.body(self))
 
     def embedded_image_properties(self):
         """Return the embedded image properties, validated.
@@ -142,6 +140,15 @@ def is_partial_record(server):
     image = server.get('image', ABSENT)
     return image is ABSENT or (
         isinstance(image, dict) and 'properties' not in image)
+
+
+def flavor_disk_from_body(server):
+    """The root disk (GiB) of a raw server body's embedded flavor, or None
+    when the body has no flavor object or its ``disk`` is not a number.
+    """
+    flavor = server.get('flavor')
+    disk = flavor.get('disk') if isinstance(flavor, dict) else None
+    return disk if isinstance(disk, int) else None
 
 
 def properties_from_body(server_id, server, microversion=None):

@@ -10,12 +10,14 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Untrusted IDs and names as one segment of a URL path."""
+"""URLs: untrusted IDs and names as one path segment, and where a URL leads.
+"""
 
 import urllib.parse
 
 # URL normalisation resolves these segments instead of sending them.
 _DOT_SEGMENTS = ('.', '..')
+_DEFAULT_PORTS = {'http': 80, 'https': 443}
 
 
 def segment(value):
@@ -27,3 +29,21 @@ def segment(value):
     if value in _DOT_SEGMENTS:
         return None
     return urllib.parse.quote(value, safe='')
+
+
+def endpoint_key(url):
+    """``((scheme, host, port), path)`` of a URL, for comparing endpoints.
+
+    The scheme and the host compare without case and a default port (80,
+    443) as if written, as ``requests`` sends them; the path is as given.
+
+    :returns: None for a URL whose port is not a number: it leads to no
+        endpoint of ours.
+    """
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        return None
+    return (scheme, (parts.hostname or '').lower(), port), parts.path

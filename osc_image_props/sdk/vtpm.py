@@ -62,10 +62,9 @@ release before 33.0.0), not its documentation:
 
 import dataclasses
 
-from keystoneauth1 import discover
-
 from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
+from osc_image_props.sdk import microversion
 from osc_image_props.sdk import resource
 
 #: The maximum microversion of Nova 33.0.0 (2026.1), the first release with
@@ -161,14 +160,11 @@ class VtpmView:
     unreachable: bool = False
 
 
-def _key(version):
-    return discover.normalize_version_number(version)
-
-
 def has_secret_security(cloud_max):
     """Whether a cloud with this maximum microversion has secret modes."""
     return cloud_max is not None and (
-        _key(cloud_max) >= _key(MODES_MICROVERSION)
+        microversion.version_key(cloud_max)
+        >= microversion.version_key(MODES_MICROVERSION)
     )
 
 
@@ -201,7 +197,7 @@ def _pick(name, flavor_value, image_value, warnings):
         warnings.append(
             'The flavor sets hw:tpm_%s %s and the image hw_tpm_%s %s: Nova '
             'refuses every operation that reads the vTPM of a server with '
-            'this conflict; the flavor\'s value is shown.'
+            "this conflict; the flavor's value is shown."
             % (name, _q(flavor_value), name, _q(image_value))
         )
     if flavor_value:
@@ -217,7 +213,7 @@ def _q(value):
 
 def _hidden_specs_warning(what):
     return (
-        'The flavor\'s extra specs are hidden from you by policy '
+        "The flavor's extra specs are hidden from you by policy "
         '(os_compute_api:servers:show:flavor-extra-specs): %s cannot be '
         'told.' % what
     )
@@ -294,9 +290,9 @@ def _mode(specs, cloud_max, warnings):
     """``(secret_security, source)``."""
     if not has_secret_security(cloud_max):
         warnings.append(
-            'This cloud\'s Nova (maximum microversion %s) predates TPM '
+            "This cloud's Nova (maximum microversion %s) predates TPM "
             'secret security modes (33.0.0): the vTPM secret belongs to '
-            'the server\'s owner, as in mode user.'
+            "the server's owner, as in mode user."
             % escaping.printable(cloud_max)
         )
         return USER, RELEASE
@@ -318,55 +314,76 @@ def _mode(specs, cloud_max, warnings):
     return mode, FLAVOR
 
 
+def _by_mode(mode, source, release, unknown, modes, other):
+    """``(answer, reason)`` of a fact that the secret security mode decides.
+
+    :param release: the answer on a Nova without modes.
+    :param unknown: the answer when the mode cannot be told.
+    :param modes: the answers of the modes that have their own.
+    :param other: the answer of any other mode; ``%s`` in its reason is
+        the mode.
+    """
+    if source == RELEASE:
+        return release
+    if mode is None:
+        return unknown
+    if mode in modes:
+        return modes[mode]
+    answer, reason = other
+    return answer, reason % escaping.printable(mode, 60)
+
+
 def _live_migration(mode, source):
     """``(live_migratable, reason)``."""
-    if source == RELEASE:
-        return False, (
+    return _by_mode(
+        mode, source,
+        release=(False, (
             'Nova before 33.0.0 refuses to live-migrate any server with a '
             'vTPM.'
-        )
-    if mode is None:
-        return None, (
+        )),
+        unknown=(None, (
             'Nova live-migrates a vTPM server only in secret security mode '
-            'host, and this server\'s mode cannot be told.'
-        )
-    if mode == HOST:
-        return True, (
+            "host, and this server's mode cannot be told."
+        )),
+        modes={HOST: (True, (
             'Secret security host: Nova live-migrates it once every '
             'nova-compute service of its cell runs 33.0.0 or later.'
-        )
-    return False, (
-        'Secret security %s: Nova live-migrates a vTPM server only in mode '
-        'host.' % escaping.printable(mode, 60)
+        ))},
+        other=(False, (
+            'Secret security %s: Nova live-migrates a vTPM server only in '
+            'mode host.'
+        )),
     )
 
 
 def _host_reboot(mode, source):
     """``(restarts_after_host_reboot, reason)``."""
-    if source == RELEASE:
-        return False, (
-            'Nova before 33.0.0 needs the owner\'s credentials to read the '
+    return _by_mode(
+        mode, source,
+        release=(False, (
+            "Nova before 33.0.0 needs the owner's credentials to read the "
             'vTPM secret, which it does not have when the host boots.'
-        )
-    if mode is None:
-        return None, (
+        )),
+        unknown=(None, (
             'Whether Nova can restart it depends on the secret security '
             'mode, which cannot be told.'
-        )
-    if mode == HOST:
-        return True, (
-            'Secret security host: the host keeps the vTPM secret, so Nova '
-            'restarts the server when the host boots.'
-        )
-    if mode == DEPLOYMENT:
-        return True, (
-            'Secret security deployment: Nova\'s service user owns the vTPM '
-            'secret, so Nova restarts the server when the host boots.'
-        )
-    return False, (
-        'Secret security %s: only the owner may read the vTPM secret, so '
-        'Nova cannot restart the server when the host boots; the owner '
-        'starts it again.' % escaping.printable(mode, 60)
+        )),
+        modes={
+            HOST: (True, (
+                'Secret security host: the host keeps the vTPM secret, so '
+                'Nova restarts the server when the host boots.'
+            )),
+            DEPLOYMENT: (True, (
+                "Secret security deployment: Nova's service user owns the "
+                'vTPM secret, so Nova restarts the server when the host '
+                'boots.'
+            )),
+        },
+        other=(False, (
+            'Secret security %s: only the owner may read the vTPM secret, '
+            'so Nova cannot restart the server when the host boots; the '
+            'owner starts it again.'
+        )),
     )
 
 

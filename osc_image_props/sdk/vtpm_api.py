@@ -25,7 +25,6 @@ that every server list makes anyway.
 
 import re
 
-from keystoneauth1 import discover
 from openstack import exceptions as sdk_exceptions
 from openstack import resource as _sdk_resource
 
@@ -59,10 +58,6 @@ def answered_microversion(response):
     return match.group(1)
 
 
-def _key(version):
-    return discover.normalize_version_number(version)
-
-
 def _server_and_cloud_max(compute, server):
     """``(raw body, microversion of the body, the cloud's maximum)``."""
     explicit = compute.default_microversion
@@ -80,7 +75,10 @@ def _server_and_cloud_max(compute, server):
         answered = answered_microversion(response)
         if raw is not None and answered is None:
             microversion.check_answered_with_microversions(compute, response)
-    if answered is not None and _key(answered) < _key(microversion.REQUIRED):
+    if answered is not None and (
+        microversion.version_key(answered)
+        < microversion.version_key(microversion.REQUIRED)
+    ):
         raise exceptions.ImagePropertiesUnsupported(answered)
     if raw is None:
         raw = api._server_by_name(compute, server, version)

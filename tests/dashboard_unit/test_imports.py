@@ -23,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # A fresh interpreter: Horizon's settings with the plugin enabled, the
 # URLs (which import the tab), then every module of the plugin.
-_PROBE = '''
+_PROBE = """
 import importlib, pkgutil, sys
 import django
 django.setup()
@@ -33,7 +33,7 @@ import osc_image_props_dashboard as plugin
 for info in pkgutil.walk_packages(plugin.__path__, plugin.__name__ + '.'):
     importlib.import_module(info.name)
 print('\\n'.join(sorted(sys.modules)))
-'''
+"""
 
 
 class TestNoCliCode(testtools.TestCase):

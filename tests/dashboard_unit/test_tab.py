@@ -227,7 +227,7 @@ class ProjectTabTests(TabTestBase):
         self.assertContains(res, '1 property differs')
         self.assertContains(res, 'data-recorded="3"')
         self.assertContains(
-            res, '3 properties are not in the image: Nova\'s compute '
+            res, "3 properties are not in the image: Nova's compute "
             'service recorded the values it chose for this server. This is '
             'not drift.')
 

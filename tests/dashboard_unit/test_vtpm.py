@@ -18,12 +18,16 @@ from the server body the tab asks for anyway (2.98, whose embedded flavor
 has its extra specs) and the version discovery the tab makes anyway.
 """
 
+import dataclasses
 import html
 import re
 
 from openstack_dashboard.test import helpers
+import testtools
 
 from osc_image_props import escaping
+from osc_image_props.sdk import vtpm
+from osc_image_props_dashboard import vtpm_section
 from tests.dashboard_unit import test_tab
 from tests.unit import fakes
 
@@ -298,6 +302,33 @@ class VtpmSectionTests(test_tab.TabTestBase):
         self.assertContains(res, 'is not a mode Nova knows')
         for raw in ('\x1b', '\u202e', '\u200b'):
             self.assertNotIn(raw, body)
+
+
+class SectionOfTheViewTests(testtools.TestCase):
+    """The section is the SDK's view with every text in it escaped."""
+
+    def test_every_text_of_the_view_is_escaped(self):
+        hostile = '\x1b[2J\u202eA\u200b'
+        # The yes-or-no facts stay as they are: the template answers them.
+        facts = {'vtpm': True, 'live_migratable': False,
+                 'restarts_after_host_reboot': None}
+        texts = [
+            field.name for field in dataclasses.fields(vtpm.VtpmView)
+            if field.type in (str, object) and field.name not in facts
+        ]
+        view = vtpm.VtpmView(
+            **dict.fromkeys(texts, hostile), **facts,
+            refused_operations=(hostile,), warnings=(hostile + '\n  x',))
+        section = vtpm_section.from_view(view)
+        shown = escaping.escape_unprintable(hostile)
+        self.assertEqual(
+            dict.fromkeys(texts, shown),
+            {name: getattr(section, name) for name in texts})
+        self.assertEqual((shown,), section.refused_operations)
+        self.assertEqual((shown + ' x',), section.warnings)
+        self.assertEqual(
+            facts, {name: getattr(section, name) for name in facts})
+        self.assertEqual(vtpm_section.VTPM, section.state)
 
 
 class AdminVtpmSectionTests(helpers.BaseAdminViewTests,

@@ -27,12 +27,10 @@ import os
 import types
 import xml.etree.ElementTree as ElementTree
 
+from devcloud import paths
+from devcloud.services import libvirt
 from osc_image_props.sdk import recorded_keys
 from tests.functional import base
-
-# tests.devcloud put tools/ on sys.path.
-from devcloud_lib import paths
-from devcloud_lib.services import libvirt
 
 SHOW = ('server', 'image', 'properties', 'show')
 DIFF = ('server', 'image', 'properties', 'diff')

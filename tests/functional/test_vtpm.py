@@ -29,7 +29,7 @@ from testtools import content
 from tests.functional import base
 
 VTPM = ('server', 'vtpm')
-REFUSED = "not supported for vTPM-enabled instance"
+REFUSED = 'not supported for vTPM-enabled instance'
 
 
 class TestVtpm(base.FunctionalTestCase):

@@ -21,40 +21,38 @@ Every cloud with 2.98 must pass each test the stock 2024.2 cloud
 must skip them.  Exit 1 if a check fails or a required mode has no results.
 """
 import argparse
-import os
 import sys
 
+from devcloud import modes
 from tests.tempest import results as results_mod
 
 REPO_ROOT = results_mod.REPO_ROOT
-sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
-from devcloud_lib import modes  # noqa: E402
 
-BASELINE = "unpatched"
-NO_NEUTRON = "Neutron is not available"
+BASELINE = 'unpatched'
+NO_NEUTRON = 'Neutron is not available'
 
 
 def passed_298(found):
-    return [t for t in found["passed"] if results_mod.TESTS_298 in t]
+    return [t for t in found['passed'] if results_mod.TESTS_298 in t]
 
 
 def check(found, baseline):
     """Problems of one mode's results, as lines."""
-    problems = [f"failed: {t}" for t in found["failed"]]
+    problems = [f'failed: {t}' for t in found['failed']]
     # The network stub this cloud once had made Tempest skip most classes.
-    problems.extend(f"skipped without Neutron: {t}"
-                    for t, why in sorted(found["skipped"].items())
+    problems.extend(f'skipped without Neutron: {t}'
+                    for t, why in sorted(found['skipped'].items())
                     if NO_NEUTRON in why)
-    mode = modes.get(found["mode"])
+    mode = modes.get(found['mode'])
     if mode.has_298 and not passed_298(found):
-        problems.append(f"no {results_mod.TESTS_298} test passed")
+        problems.append(f'no {results_mod.TESTS_298} test passed')
     if not mode.has_298 and passed_298(found):
-        problems.append(f"{results_mod.TESTS_298} passed without 2.98")
+        problems.append(f'{results_mod.TESTS_298} passed without 2.98')
     if baseline and mode.name != BASELINE:
-        if found.get("regex") != baseline.get("regex"):
-            problems.append("ran other tests than the baseline (--regex)")
-        missing = sorted(set(baseline["passed"]) - set(found["passed"]))
-        problems.extend(f"passes on {BASELINE}, not here: {t}"
+        if found.get('regex') != baseline.get('regex'):
+            problems.append('ran other tests than the baseline (--regex)')
+        missing = sorted(set(baseline['passed']) - set(found['passed']))
+        problems.extend(f'passes on {BASELINE}, not here: {t}'
                         for t in missing)
     return problems
 
@@ -68,10 +66,10 @@ def rows():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--require", default="",
-                        help="modes that must have results")
-    parser.add_argument("--rst", action="store_true",
-                        help="print the table as reStructuredText")
+    parser.add_argument('--require', default='',
+                        help='modes that must have results')
+    parser.add_argument('--rst', action='store_true',
+                        help='print the table as reStructuredText')
     args = parser.parse_args(argv)
     baseline = results_mod.load(BASELINE)
     table = []
@@ -79,18 +77,18 @@ def main(argv=None):
     for mode, found in rows():
         counts = results_mod.counts(found)
         table.append((mode.name, f"{mode.nova}{' + patch' * mode.patched}",
-                      mode.max_microversion, counts["passed"],
-                      counts["skipped"], counts["failed"],
+                      mode.max_microversion, counts['passed'],
+                      counts['skipped'], counts['failed'],
                       len(passed_298(found))))
-        failures.extend(f"{mode.name}: {p}" for p in check(found, baseline))
-    for name in filter(None, args.require.split(",")):
+        failures.extend(f'{mode.name}: {p}' for p in check(found, baseline))
+    for name in filter(None, args.require.split(',')):
         if results_mod.load(modes.get(name).name) is None:
-            failures.append(f"{name}: no results (tox -e tempest-{name})")
-    head = ("mode", "Nova", "max", "passed", "skipped", "failed",
-            "2.98 tests passed")
+            failures.append(f'{name}: no results (tox -e tempest-{name})')
+    head = ('mode', 'Nova', 'max', 'passed', 'skipped', 'failed',
+            '2.98 tests passed')
     print(format_table(head, table, rst=args.rst))
     for line in failures:
-        print("tempest report: " + line, file=sys.stderr)
+        print('tempest report: ' + line, file=sys.stderr)
     return 1 if failures else 0
 
 
@@ -99,14 +97,14 @@ def format_table(head, table, rst=False):
     widths = [max(len(row[i]) for row in cells) for i in range(len(head))]
 
     def line(row):
-        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+        return '  '.join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
 
     if not rst:
-        return "\n".join(line(row) for row in cells)
-    rule = "  ".join("=" * w for w in widths)
-    return "\n".join([rule, line(cells[0]), rule]
+        return '\n'.join(line(row) for row in cells)
+    rule = '  '.join('=' * w for w in widths)
+    return '\n'.join([rule, line(cells[0]), rule]
                      + [line(row) for row in cells[1:]] + [rule])
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     sys.exit(main())

@@ -18,7 +18,7 @@ Tempest needs two images and two flavors of its own: the rebuild and
 resize tests move a server from one to the other.  The images carry no
 properties, so that any server Tempest boots can be deleted and its
 compute host restarted at any time (see the vTPM note in
-tools/devcloud_lib/facts.py).
+devcloud/facts.py).
 """
 import json
 import os
@@ -26,16 +26,16 @@ import sys
 
 import openstack
 
-# The seed's own helpers: tools/devcloud_lib/invenv/seed.py.
+# The seed's own helpers: devcloud/invenv/seed.py.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__)))), "tools", "devcloud_lib",
-    "invenv"))
+    os.path.dirname(os.path.abspath(__file__)))), 'devcloud',
+    'invenv'))
 import seed  # noqa: E402
 
-IMAGES = ("tempest-image", "tempest-image-alt")
+IMAGES = ('tempest-image', 'tempest-image-alt')
 # Resize tests need a second flavor with more of something.
-FLAVORS = {"tempest.tiny": {"ram": 128, "vcpus": 1, "disk": 1},
-           "tempest.small": {"ram": 192, "vcpus": 1, "disk": 2}}
+FLAVORS = {'tempest.tiny': {'ram': 128, 'vcpus': 1, 'disk': 1},
+           'tempest.small': {'ram': 192, 'vcpus': 1, 'disk': 2}}
 
 
 def ensure_flavor(conn, name, spec):
@@ -51,9 +51,9 @@ def main():
     image, image_alt = (seed.ensure_image(conn, name, {}) for name in IMAGES)
     flavor, flavor_alt = (ensure_flavor(conn, name, spec)
                           for name, spec in FLAVORS.items())
-    print(json.dumps({"image_ref": image, "image_ref_alt": image_alt,
-                      "flavor_ref": flavor, "flavor_ref_alt": flavor_alt}))
+    print(json.dumps({'image_ref': image, 'image_ref_alt': image_alt,
+                      'flavor_ref': flavor, 'flavor_ref_alt': flavor_alt}))
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     main()

@@ -16,10 +16,10 @@ import os
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-ROOT = os.path.join(REPO_ROOT, ".tempest")
+ROOT = os.path.join(REPO_ROOT, '.tempest')
 # The tests that read image.properties at 2.98: they run where the cloud
 # has 2.98 and skip elsewhere.
-TESTS_298 = "ServersListShow298Test"
+TESTS_298 = 'ServersListShow298Test'
 
 
 def work_dir(cloud):
@@ -27,7 +27,7 @@ def work_dir(cloud):
 
 
 def path(cloud):
-    return os.path.join(work_dir(cloud), "results.json")
+    return os.path.join(work_dir(cloud), 'results.json')
 
 
 def load(cloud):
@@ -40,10 +40,10 @@ def load(cloud):
 
 
 def save(cloud, results):
-    with open(path(cloud), "w") as out:
+    with open(path(cloud), 'w') as out:
         json.dump(results, out, indent=1, sort_keys=True)
 
 
 def counts(results):
     return {status: len(results[status])
-            for status in ("passed", "skipped", "failed")}
+            for status in ('passed', 'skipped', 'failed')}

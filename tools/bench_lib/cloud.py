@@ -25,17 +25,17 @@ import sys
 import time
 
 from bench_lib import paths
-from devcloud_lib import facts, modes
+from devcloud import facts, modes
 
-FLAVOR = "bench-nano"
+FLAVOR = 'bench-nano'
 # The plain seed image: the bench's servers need no TPM traits.
 IMAGE = facts.PLAIN_IMAGE
 # name prefix, size; a list of N servers is the first groups that add up.
-GROUPS = (("bench-one", 1), ("bench-fifty", 49), ("bench-more", 150))
+GROUPS = (('bench-one', 1), ('bench-fifty', 49), ('bench-more', 150))
 # Character classes, not alternation: Nova on MySQL matched nothing for
 # "^bench-(one|fifty)".
-TIERS = {1: "^bench-one-", 50: "^bench-[of]", 200: "^bench-[ofm]"}
-ANY = "^bench-"
+TIERS = {1: '^bench-one-', 50: '^bench-[of]', 200: '^bench-[ofm]'}
+ANY = '^bench-'
 # The fake driver is instant, but scheduling on SQLite under load is
 # slow: 200 servers took about 25 minutes on a busy 2-core machine.
 BOOT_TIMEOUT = 2400
@@ -50,21 +50,21 @@ def devcloud_env(mode=MODE):
     The mode is always named: several clouds may run at once, and without
     it devcloud picks the one started last.
     """
-    out = subprocess.run([sys.executable, paths.DEVCLOUD, "env", "--json",
-                          "--nova", mode, "--cells", "1"],
+    out = subprocess.run([sys.executable, paths.DEVCLOUD, 'env', '--json',
+                          '--nova', mode, '--cells', '1'],
                          check=True, capture_output=True, text=True).stdout
     env = dict(os.environ)
-    env.update(json.loads(out)["env"])
-    env["OS_CLOUD"] = "devcloud"
-    for key in ("OS_COMPUTE_API_VERSION", "OS_AUTH_URL", "OS_TOKEN"):
+    env.update(json.loads(out)['env'])
+    env['OS_CLOUD'] = 'devcloud'
+    for key in ('OS_COMPUTE_API_VERSION', 'OS_AUTH_URL', 'OS_TOKEN'):
         env.pop(key, None)
     return env
 
 
 def ports(env):
     """{port: service} from the cloud's run/ports.json."""
-    etc = os.path.dirname(env["OS_CLIENT_CONFIG_FILE"])
-    with open(os.path.join(os.path.dirname(etc), "run", "ports.json")) as f:
+    etc = os.path.dirname(env['OS_CLIENT_CONFIG_FILE'])
+    with open(os.path.join(os.path.dirname(etc), 'run', 'ports.json')) as f:
         found = json.load(f)
     return {port: name for name, port in found.items()}
 
@@ -74,21 +74,21 @@ class Cloud:
         self.openstack = openstack
         self.env = env
 
-    def run(self, *args, cloud="devcloud", check=True):
+    def run(self, *args, cloud='devcloud', check=True):
         proc = subprocess.run(
-            [self.openstack, "--os-cloud", cloud] + list(args),
+            [self.openstack, '--os-cloud', cloud] + list(args),
             env=self.env, capture_output=True, text=True)
         if check and proc.returncode:
-            raise RuntimeError("openstack %s failed (%d): %s" % (
-                " ".join(args), proc.returncode, proc.stderr.strip()))
+            raise RuntimeError('openstack %s failed (%d): %s' % (
+                ' '.join(args), proc.returncode, proc.stderr.strip()))
         return proc.stdout
 
-    def json(self, *args, cloud="devcloud"):
-        return json.loads(self.run(*(args + ("-f", "json")), cloud=cloud))
+    def json(self, *args, cloud='devcloud'):
+        return json.loads(self.run(*(args + ('-f', 'json')), cloud=cloud))
 
     def servers(self, pattern=ANY):
-        return self.json("server", "list", "--name", pattern,
-                         "-c", "ID", "-c", "Name", "-c", "Status")
+        return self.json('server', 'list', '--name', pattern,
+                         '-c', 'ID', '-c', 'Name', '-c', 'Status')
 
     def prepare(self, total):
         """Quotas, flavor and at least ``total`` servers, all ACTIVE."""
@@ -103,65 +103,65 @@ class Cloud:
         self._wait_active(wanted)
 
     def _quotas(self):
-        project = self.json("project", "show", "demo",
-                            cloud="devcloud-admin")["id"]
-        self.run("quota", "set", "--instances", "1000", "--cores", "2000",
-                 "--ram", "2000000", project, cloud="devcloud-admin")
+        project = self.json('project', 'show', 'demo',
+                            cloud='devcloud-admin')['id']
+        self.run('quota', 'set', '--instances', '1000', '--cores', '2000',
+                 '--ram', '2000000', project, cloud='devcloud-admin')
 
     def _flavor(self):
-        found = self.json("flavor", "list", "--all", cloud="devcloud-admin")
-        if any(f["Name"] == FLAVOR for f in found):
+        found = self.json('flavor', 'list', '--all', cloud='devcloud-admin')
+        if any(f['Name'] == FLAVOR for f in found):
             return
-        self.run("flavor", "create", "--ram", "16", "--vcpus", "1",
-                 "--disk", "1", "--public", FLAVOR, cloud="devcloud-admin")
+        self.run('flavor', 'create', '--ram', '16', '--vcpus', '1',
+                 '--disk', '1', '--public', FLAVOR, cloud='devcloud-admin')
 
     def _group(self, prefix, size):
-        have = [s for s in self.servers("^%s-" % prefix)
-                if s["Status"] != "ERROR"]
-        broken = [s for s in self.servers("^%s-" % prefix)
-                  if s["Status"] == "ERROR"]
+        have = [s for s in self.servers('^%s-' % prefix)
+                if s['Status'] != 'ERROR']
+        broken = [s for s in self.servers('^%s-' % prefix)
+                  if s['Status'] == 'ERROR']
         if broken or (have and len(have) != size):
-            self._delete([s["ID"] for s in have + broken])
+            self._delete([s['ID'] for s in have + broken])
             have = []
         if have:
             return
-        print(f"bench: booting {size} x {prefix}", file=sys.stderr)
-        args = ["server", "create", "--flavor", FLAVOR, "--image", IMAGE,
-                "--nic", "none"]
+        print(f'bench: booting {size} x {prefix}', file=sys.stderr)
+        args = ['server', 'create', '--flavor', FLAVOR, '--image', IMAGE,
+                '--nic', 'none']
         if size > 1:
-            args += ["--min", str(size), "--max", str(size)]
+            args += ['--min', str(size), '--max', str(size)]
             self.run(*(args + [prefix]))
         else:
-            self.run(*(args + [prefix + "-1"]))
+            self.run(*(args + [prefix + '-1']))
 
     def _wait_active(self, count):
         deadline = time.monotonic() + BOOT_TIMEOUT
         while time.monotonic() < deadline:
             found = self.servers()
-            states = [s["Status"] for s in found]
-            if "ERROR" in states:
-                raise RuntimeError("a bench server went to ERROR")
-            if states.count("ACTIVE") >= count:
+            states = [s['Status'] for s in found]
+            if 'ERROR' in states:
+                raise RuntimeError('a bench server went to ERROR')
+            if states.count('ACTIVE') >= count:
                 return
-            print("bench: %d/%d servers ACTIVE" % (states.count("ACTIVE"),
+            print('bench: %d/%d servers ACTIVE' % (states.count('ACTIVE'),
                                                    count), file=sys.stderr)
             time.sleep(15)
-        raise RuntimeError("bench servers not ACTIVE in %ds" % BOOT_TIMEOUT)
+        raise RuntimeError('bench servers not ACTIVE in %ds' % BOOT_TIMEOUT)
 
     def _delete(self, ids):
         for start in range(0, len(ids), 50):
-            self.run("server", "delete", "--wait", *ids[start:start + 50])
+            self.run('server', 'delete', '--wait', *ids[start:start + 50])
 
     def cleanup(self):
         """Delete every bench server and the bench flavor."""
         found = self.servers()
         if found:
-            print(f"bench: deleting {len(found)} bench servers",
+            print(f'bench: deleting {len(found)} bench servers',
                   file=sys.stderr)
-            self._delete([s["ID"] for s in found])
-        self.run("flavor", "delete", FLAVOR, cloud="devcloud-admin",
+            self._delete([s['ID'] for s in found])
+        self.run('flavor', 'delete', FLAVOR, cloud='devcloud-admin',
                  check=False)
 
     def first_server(self):
-        found = self.servers("^bench-one-1$")
-        return found[0]["ID"], found[0]["Name"]
+        found = self.servers('^bench-one-1$')
+        return found[0]['ID'], found[0]['Name']

@@ -17,14 +17,14 @@ import subprocess
 
 from bench_lib import venvs
 
-PACKAGES = ("python-openstackclient", "openstacksdk", "keystoneauth1",
-            "osc-lib", "cliff", "osc-image-props")
+PACKAGES = ('python-openstackclient', 'openstacksdk', 'keystoneauth1',
+            'osc-lib', 'cliff', 'osc-image-props')
 
 
 def _mem_gib():
-    with open("/proc/meminfo") as src:
+    with open('/proc/meminfo') as src:
         for line in src:
-            if line.startswith("MemTotal:"):
+            if line.startswith('MemTotal:'):
                 return round(int(line.split()[1]) / 1024 / 1024, 1)
     return None
 
@@ -35,20 +35,20 @@ def _versions(venv, names):
             "    try:\n        print(n, metadata.version(n))\n"
             "    except metadata.PackageNotFoundError:\n"
             "        print(n, '-')\n")
-    out = subprocess.run([venvs.python(venv), "-c", code] + list(names),
+    out = subprocess.run([venvs.python(venv), '-c', code] + list(names),
                          capture_output=True, text=True).stdout
-    return dict(line.split(" ", 1) for line in out.splitlines())
+    return dict(line.split(' ', 1) for line in out.splitlines())
 
 
 def describe(bench_venvs, env):
-    nova = _versions(env.get("DEVCLOUD_VENV", ""),
-                     ("nova", "SQLAlchemy", "keystone", "glance"))
+    nova = _versions(env.get('DEVCLOUD_VENV', ''),
+                     ('nova', 'SQLAlchemy', 'keystone', 'glance'))
     return {
-        "nproc": os.cpu_count(),
-        "mem_gib": _mem_gib(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "loadavg_at_start": os.getloadavg(),
-        "client": _versions(bench_venvs["plugin"], PACKAGES),
-        "cloud": dict(nova, mode=env.get("DEVCLOUD_MODE")),
+        'nproc': os.cpu_count(),
+        'mem_gib': _mem_gib(),
+        'python': platform.python_version(),
+        'platform': platform.platform(),
+        'loadavg_at_start': os.getloadavg(),
+        'client': _versions(bench_venvs['plugin'], PACKAGES),
+        'cloud': dict(nova, mode=env.get('DEVCLOUD_MODE')),
     }

@@ -32,46 +32,46 @@ SUMMARY_TARGET = 1.05
 
 def _ids(ctx, pattern):
     out = subprocess.run(
-        [ctx.openstack, "server", "list", "--name", pattern, "-c", "ID",
-         "-f", "json"], env=ctx.env, check=True, capture_output=True,
+        [ctx.openstack, 'server', 'list', '--name', pattern, '-c', 'ID',
+         '-f', 'json'], env=ctx.env, check=True, capture_output=True,
         text=True).stdout
-    return [s["ID"] for s in json.loads(out)]
+    return [s['ID'] for s in json.loads(out)]
 
 
 def _loop_of_diff(ctx, ids):
     start = time.perf_counter()
     for server_id in ids:
-        timing.wall([ctx.openstack, "server", "image", "properties", "diff",
+        timing.wall([ctx.openstack, 'server', 'image', 'properties', 'diff',
                      server_id], ctx.env)
     return time.perf_counter() - start
 
 
 def _requests(ctx, tier, ids):
     pattern = cloud.TIERS[tier]
-    drift = rc.record(ctx.openstack, ["server", "image", "properties",
-                                      "drift", "--name", pattern],
+    drift = rc.record(ctx.openstack, ['server', 'image', 'properties',
+                                      'drift', '--name', pattern],
                       ctx.env, ctx.ports)
-    listed = rc.record(ctx.openstack, ["server", "list", "--name", pattern],
+    listed = rc.record(ctx.openstack, ['server', 'list', '--name', pattern],
                        ctx.env, ctx.ports)
-    one_diff = rc.record(ctx.openstack, ["server", "image", "properties",
-                                         "diff", ids[0]], ctx.env, ctx.ports)
+    one_diff = rc.record(ctx.openstack, ['server', 'image', 'properties',
+                                         'diff', ids[0]], ctx.env, ctx.ports)
     counts = {
-        "drift": rc.summary(drift), "server list": rc.summary(listed),
+        'drift': rc.summary(drift), 'server list': rc.summary(listed),
         # Every diff of the loop makes the same requests (its own auth).
-        "loop of diff": {k: v * len(ids)
+        'loop of diff': {k: v * len(ids)
                          for k, v in rc.summary(one_diff).items()},
     }
-    api = [r for r in drift if r["role"] == "api"]
-    compute = [r for r in api if r["service"] == "compute"]
-    ok = (all(r["path"].startswith("/v2.1/servers/detail")
+    api = [r for r in drift if r['role'] == 'api']
+    compute = [r for r in api if r['service'] == 'compute']
+    ok = (all(r['path'].startswith('/v2.1/servers/detail')
               for r in compute)
-          and all("id=in" in r["path"] for r in api
-                  if r["service"] == "image"))
+          and all('id=in' in r['path'] for r in api
+                  if r['service'] == 'image'))
     return figures.check(
-        "fleet.%d.requests" % tier,
-        "fleet %d servers: drift requests" % tier, ok, counts,
-        "detail pages + batched Glance"), {"drift": drift,
-                                           "server list": listed}
+        'fleet.%d.requests' % tier,
+        'fleet %d servers: drift requests' % tier, ok, counts,
+        'detail pages + batched Glance'), {'drift': drift,
+                                           'server list': listed}
 
 
 def run(ctx):
@@ -81,38 +81,38 @@ def run(ctx):
         ids = _ids(ctx, pattern)
         check, recorded = _requests(ctx, tier, ids)
         figs.append(check)
-        lst = [ctx.openstack, "server", "list", "--name", pattern]
-        props = [ctx.openstack, "server", "image", "properties"]
+        lst = [ctx.openstack, 'server', 'list', '--name', pattern]
+        props = [ctx.openstack, 'server', 'image', 'properties']
         res = timing.side_by_side([
-            ("server list", _runner(ctx, lst)),
-            ("drift", _runner(ctx, props + ["drift", "--name", pattern])),
+            ('server list', _runner(ctx, lst)),
+            ('drift', _runner(ctx, props + ['drift', '--name', pattern])),
         ], ctx.repeat)
         figs.append(figures.ratio(
-            "fleet.%d.drift" % tier,
-            "fleet %d servers: drift / server list" % tier,
-            res["ratios"]["drift"], DRIFT_TARGET, seconds=_seconds(res)))
+            'fleet.%d.drift' % tier,
+            'fleet %d servers: drift / server list' % tier,
+            res['ratios']['drift'], DRIFT_TARGET, seconds=_seconds(res)))
         summ = timing.side_by_side([
-            ("list --image-properties",
-             _runner(ctx, lst + ["--image-properties"])),
-            ("summary",
-             _runner(ctx, props + ["summary", "--name", pattern])),
+            ('list --image-properties',
+             _runner(ctx, lst + ['--image-properties'])),
+            ('summary',
+             _runner(ctx, props + ['summary', '--name', pattern])),
         ], ctx.repeat)
         figs.append(figures.ratio(
-            "fleet.%d.summary" % tier,
-            "fleet %d servers: summary / list --image-properties" % tier,
-            summ["ratios"]["summary"], SUMMARY_TARGET,
+            'fleet.%d.summary' % tier,
+            'fleet %d servers: summary / list --image-properties' % tier,
+            summ['ratios']['summary'], SUMMARY_TARGET,
             seconds=_seconds(summ)))
         # Once: N processes per repetition would dominate the run.
         loop = _loop_of_diff(ctx, ids)
-        drift_median = res["times"]["drift"]["median"]
+        drift_median = res['times']['drift']['median']
         figs.append(figures.check(
-            "fleet.%d.loop_of_diff" % tier,
-            "fleet %d servers: loop of diff (1 run) / drift" % tier, True,
-            {"loop_s": round(loop, 2), "drift_s": round(drift_median, 2),
-             "ratio": round(loop / drift_median, 2)}, "reported"))
-        raw[str(tier)] = {"drift": res, "summary": summ, "loop_s": loop,
-                          "requests": recorded}
-    return {"figures": figs, "raw": raw}
+            'fleet.%d.loop_of_diff' % tier,
+            'fleet %d servers: loop of diff (1 run) / drift' % tier, True,
+            {'loop_s': round(loop, 2), 'drift_s': round(drift_median, 2),
+             'ratio': round(loop / drift_median, 2)}, 'reported'))
+        raw[str(tier)] = {'drift': res, 'summary': summ, 'loop_s': loop,
+                          'requests': recorded}
+    return {'figures': figs, 'raw': raw}
 
 
 def _runner(ctx, argv):
@@ -120,4 +120,4 @@ def _runner(ctx, argv):
 
 
 def _seconds(res):
-    return {name: round(s["median"], 3) for name, s in res["times"].items()}
+    return {name: round(s['median'], 3) for name, s in res['times'].items()}

@@ -40,48 +40,48 @@ _TOKEN_THEN_CURL = (
 
 
 def run(ctx):
-    show = ["server", "image", "properties", "show", ctx.server_id]
+    show = ['server', 'image', 'properties', 'show', ctx.server_id]
     reqs = rc.record(ctx.openstack, show, ctx.env, ctx.ports)
-    api = [r for r in reqs if r["role"] != "auth"]
-    ok = (len(api) == 1 and api[0]["service"] == "compute"
-          and api[0]["path"].endswith("/servers/%s" % ctx.server_id))
-    curl = ["bash", "-c", _TOKEN_THEN_CURL, "floor", ctx.openstack,
-            api[0]["url"] if ok else ""]
-    cpu = {"token issue": [], "props show ID": [], "token + curl": []}
+    api = [r for r in reqs if r['role'] != 'auth']
+    ok = (len(api) == 1 and api[0]['service'] == 'compute'
+          and api[0]['path'].endswith('/servers/%s' % ctx.server_id))
+    curl = ['bash', '-c', _TOKEN_THEN_CURL, 'floor', ctx.openstack,
+            api[0]['url'] if ok else '']
+    cpu = {'token issue': [], 'props show ID': [], 'token + curl': []}
     res = timing.side_by_side([
-        ("token issue", _runner([ctx.openstack, "token", "issue"], ctx.env,
-                                cpu["token issue"])),
-        ("props show ID", _runner([ctx.openstack] + show, ctx.env,
-                                  cpu["props show ID"])),
-        ("token + curl", _runner(curl, ctx.env, cpu["token + curl"])),
+        ('token issue', _runner([ctx.openstack, 'token', 'issue'], ctx.env,
+                                cpu['token issue'])),
+        ('props show ID', _runner([ctx.openstack] + show, ctx.env,
+                                  cpu['props show ID'])),
+        ('token + curl', _runner(curl, ctx.env, cpu['token + curl'])),
     ], ctx.repeat, warmup=WARMUP)
     curl_ratio = timing.stats([
-        s / t for s, t in zip(res["times"]["props show ID"]["values"],
-                              res["times"]["token + curl"]["values"])])
+        s / t for s, t in zip(res['times']['props show ID']['values'],
+                              res['times']['token + curl']['values'])])
     # The first runs were the warm-up.
     cpu = {name: used[WARMUP:] for name, used in cpu.items()}
-    cpu_ratio = timing.stats([s / t for s, t in zip(cpu["props show ID"],
-                                                    cpu["token issue"])])
-    return {"figures": [
+    cpu_ratio = timing.stats([s / t for s, t in zip(cpu['props show ID'],
+                                                    cpu['token issue'])])
+    return {'figures': [
         figures.check(
-            "floor.requests", "props show ID: requests after auth", ok,
-            rc.summary(reqs), "1 compute GET, no discovery"),
+            'floor.requests', 'props show ID: requests after auth', ok,
+            rc.summary(reqs), '1 compute GET, no discovery'),
         figures.ratio(
-            "floor.props_show_id", "props show ID / token issue",
-            res["ratios"]["props show ID"], TARGET,
-            seconds={n: round(s["median"], 3)
-                     for n, s in res["times"].items()}),
+            'floor.props_show_id', 'props show ID / token issue',
+            res['ratios']['props show ID'], TARGET,
+            seconds={n: round(s['median'], 3)
+                     for n, s in res['times'].items()}),
         figures.ratio(
-            "floor.props_show_id_curl", "props show ID / token + curl GET",
+            'floor.props_show_id_curl', 'props show ID / token + curl GET',
             curl_ratio, CURL_TARGET,
-            seconds={n: round(s["median"], 3)
-                     for n, s in res["times"].items()}),
+            seconds={n: round(s['median'], 3)
+                     for n, s in res['times'].items()}),
         figures.ratio(
-            "floor.props_show_id_cpu", "props show ID / token issue (cpu)",
+            'floor.props_show_id_cpu', 'props show ID / token issue (cpu)',
             cpu_ratio, None,
-            seconds={n: round(timing.stats(v)["median"], 3)
+            seconds={n: round(timing.stats(v)['median'], 3)
                      for n, v in cpu.items()}),
-    ], "raw": {"requests": reqs, "timing": res, "cpu": cpu}}
+    ], 'raw': {'requests': reqs, 'timing': res, 'cpu': cpu}}
 
 
 def _runner(argv, env, cpu):

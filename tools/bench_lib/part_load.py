@@ -26,17 +26,17 @@ from bench_lib import timing
 from bench_lib import venvs
 
 TARGET = 1.03
-_PRELOAD = ("import openstackclient.shell, openstack.compute.v2.server, "
-            "osc_lib.command.command, cliff.hooks")
-_PLUGIN = ("import osc_image_props.osc.hooks, osc_image_props.osc.show, "
-           "osc_image_props.osc.diff")
-_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+_PRELOAD = ('import openstackclient.shell, openstack.compute.v2.server, '
+            'osc_lib.command.command, cliff.hooks')
+_PLUGIN = ('import osc_image_props.osc.hooks, osc_image_props.osc.show, '
+           'osc_image_props.osc.diff')
+_LINE = re.compile(r'import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)')
 
 
 def _import_ms(python, env):
     """Self time in ms of the plugin's modules and of what they add."""
     proc = subprocess.run(
-        [python, "-X", "importtime", "-c", _PRELOAD + "\n" + _PLUGIN],
+        [python, '-X', 'importtime', '-c', _PRELOAD + '\n' + _PLUGIN],
         env=env, capture_output=True, text=True, check=True)
     total = own = 0
     started = False
@@ -45,45 +45,45 @@ def _import_ms(python, env):
         if not match:
             continue
         name = match.group(4)
-        if name.startswith("osc_image_props") and not started:
+        if name.startswith('osc_image_props') and not started:
             started = True
         if started:
             total += int(match.group(1))
-            if name.startswith("osc_image_props"):
+            if name.startswith('osc_image_props'):
                 own += int(match.group(1))
-    return {"plugin_modules_ms": round(own / 1000, 1),
-            "everything_after_osc_ms": round(total / 1000, 1)}
+    return {'plugin_modules_ms': round(own / 1000, 1),
+            'everything_after_osc_ms': round(total / 1000, 1)}
 
 
 def _pair(plain, plugin, args, env, metric):
-    index = 0 if metric == "wall" else 1
+    index = 0 if metric == 'wall' else 1
 
     def one(cmd):
         return lambda: timing.measure([cmd] + args, env)[index]
-    return [("without plugin", one(plain)), ("with plugin", one(plugin))]
+    return [('without plugin', one(plain)), ('with plugin', one(plugin))]
 
 
 def run(ctx):
-    plain = venvs.openstack(ctx.venvs["plain"])
-    plugin = venvs.openstack(ctx.venvs["plugin"])
+    plain = venvs.openstack(ctx.venvs['plain'])
+    plugin = venvs.openstack(ctx.venvs['plugin'])
     figs, raw = [], {}
-    for label, args in (("--help", ["--help"]),
-                        ("server list",
-                         ["server", "list", "--name", ctx.pattern])):
-        for metric in ("wall", "cpu"):
+    for label, args in (('--help', ['--help']),
+                        ('server list',
+                         ['server', 'list', '--name', ctx.pattern])):
+        for metric in ('wall', 'cpu'):
             res = timing.side_by_side(
                 _pair(plain, plugin, args, ctx.env, metric), ctx.repeat)
-            raw[label + " " + metric] = res
-            key = "load.%s.%s" % (label.strip("-").replace(" ", "_"),
+            raw[label + ' ' + metric] = res
+            key = 'load.%s.%s' % (label.strip('-').replace(' ', '_'),
                                   metric)
             figs.append(figures.ratio(
-                key, "openstack %s: with plugin / without (%s)"
-                % (label, metric), res["ratios"]["with plugin"],
-                TARGET if metric == "wall" else None,
-                seconds={n: round(s["median"], 3)
-                         for n, s in res["times"].items()}))
-    imports = _import_ms(venvs.python(ctx.venvs["plugin"]), ctx.env)
+                key, 'openstack %s: with plugin / without (%s)'
+                % (label, metric), res['ratios']['with plugin'],
+                TARGET if metric == 'wall' else None,
+                seconds={n: round(s['median'], 3)
+                         for n, s in res['times'].items()}))
+    imports = _import_ms(venvs.python(ctx.venvs['plugin']), ctx.env)
     figs.append(figures.check(
-        "load.import_ms", "plugin import time (ms, self)", True, imports,
-        "informational"))
-    return {"figures": figs, "raw": raw}
+        'load.import_ms', 'plugin import time (ms, self)', True, imports,
+        'informational'))
+    return {'figures': figs, 'raw': raw}

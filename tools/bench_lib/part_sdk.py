@@ -30,23 +30,23 @@ IN_PROCESS_REPEAT = 15
 def run(ctx):
     tier = max(ctx.tiers)
     out = subprocess.run(
-        [venvs.python(ctx.venvs["plugin"]), paths.probe("sdk_probe.py"),
-         "--name", cloud.TIERS[tier],
-         "--repeat", str(max(ctx.repeat, IN_PROCESS_REPEAT))],
+        [venvs.python(ctx.venvs['plugin']), paths.probe('sdk_probe.py'),
+         '--name', cloud.TIERS[tier],
+         '--repeat', str(max(ctx.repeat, IN_PROCESS_REPEAT))],
         env=ctx.env, check=True, capture_output=True, text=True).stdout
     res = json.loads(out)
-    reqs = res["requests"]
-    same = len(reqs["list_image_properties"]) == len(
-        reqs["servers(details=True)"])
+    reqs = res['requests']
+    same = len(reqs['list_image_properties']) == len(
+        reqs['servers(details=True)'])
     figs = [
         figures.ratio(
-            "sdk.%d.list_image_properties" % tier,
-            "SDK %d servers: list_image_properties / servers(details)"
-            % tier, res["ratio"], TARGET,
-            seconds={n: round(min(v), 3) for n, v in res["times"].items()}),
+            'sdk.%d.list_image_properties' % tier,
+            'SDK %d servers: list_image_properties / servers(details)'
+            % tier, res['ratio'], TARGET,
+            seconds={n: round(min(v), 3) for n, v in res['times'].items()}),
         figures.check(
-            "sdk.%d.requests" % tier,
-            "SDK %d servers: requests per list" % tier, same,
-            {n: len(v) for n, v in reqs.items()}, "equal"),
+            'sdk.%d.requests' % tier,
+            'SDK %d servers: requests per list' % tier, same,
+            {n: len(v) for n, v in reqs.items()}, 'equal'),
     ]
-    return {"figures": figs, "raw": res}
+    return {'figures': figs, 'raw': res}

@@ -29,31 +29,31 @@ IN_PROCESS_REPEAT = 15
 
 def run(ctx):
     tier = max(ctx.tiers)
-    etc = os.path.dirname(ctx.env["OS_CLIENT_CONFIG_FILE"])
+    etc = os.path.dirname(ctx.env['OS_CLIENT_CONFIG_FILE'])
     proc = subprocess.run(
-        [sys.executable, paths.DEVCLOUD, "python", "--nova", ctx.mode,
-         paths.probe("nova_sql_probe.py"), "--etc", etc,
-         "--name", cloud.TIERS[tier],
-         "--repeat", str(max(ctx.repeat, IN_PROCESS_REPEAT))],
+        [sys.executable, paths.DEVCLOUD, 'python', '--nova', ctx.mode,
+         paths.probe('nova_sql_probe.py'), '--etc', etc,
+         '--name', cloud.TIERS[tier],
+         '--repeat', str(max(ctx.repeat, IN_PROCESS_REPEAT))],
         env=ctx.env, capture_output=True, text=True)
     if proc.returncode:
-        raise RuntimeError("nova_sql_probe failed: %s"
+        raise RuntimeError('nova_sql_probe failed: %s'
                            % proc.stderr.strip()[-2000:])
     res = json.loads(proc.stdout.strip().splitlines()[-1])
-    stmts = res["statements"]
+    stmts = res['statements']
     same = len({n for v in stmts.values() for n in v}) == 1
     figs = [
         figures.ratio(
-            "nova.%d.detail_latency" % tier,
-            "Nova GET /servers/detail (%d): 2.98 / 2.96"
-            % res["servers"]["2.98"], res["ratio"], TARGET,
+            'nova.%d.detail_latency' % tier,
+            'Nova GET /servers/detail (%d): 2.98 / 2.96'
+            % res['servers']['2.98'], res['ratio'], TARGET,
             seconds={v: round(min(t), 4)
-                     for v, t in res["times"].items()}),
+                     for v, t in res['times'].items()}),
         figures.check(
-            "nova.%d.detail_sql" % tier,
-            "Nova GET /servers/detail (%d): SQL statements"
-            % res["servers"]["2.98"], same,
-            {v: sorted(set(n)) for v, n in stmts.items()}, "identical"),
+            'nova.%d.detail_sql' % tier,
+            'Nova GET /servers/detail (%d): SQL statements'
+            % res['servers']['2.98'], same,
+            {v: sorted(set(n)) for v, n in stmts.items()}, 'identical'),
     ]
-    return {"figures": figs, "raw": res}
+    return {'figures': figs, 'raw': res}
 

@@ -27,39 +27,39 @@ def _runner(ctx, args):
 
 def _show_pairs(ctx, tier):
     figs, raw = [], {}
-    for how, ref in (("ID", ctx.server_id), ("NAME", ctx.server_name)):
+    for how, ref in (('ID', ctx.server_id), ('NAME', ctx.server_name)):
         res = timing.side_by_side([
-            ("server show", _runner(ctx, ["server", "show", ref])),
-            ("props show", _runner(
-                ctx, ["server", "image", "properties", "show", ref])),
+            ('server show', _runner(ctx, ['server', 'show', ref])),
+            ('props show', _runner(
+                ctx, ['server', 'image', 'properties', 'show', ref])),
         ], ctx.repeat)
-        raw["show " + how] = res
+        raw['show ' + how] = res
         figs.append(figures.ratio(
-            "walltime.%d.props_show_%s" % (tier, how.lower()),
-            "%d servers: props show %s / server show %s" % (tier, how, how),
-            res["ratios"]["props show"], SHOW_TARGET,
+            'walltime.%d.props_show_%s' % (tier, how.lower()),
+            '%d servers: props show %s / server show %s' % (tier, how, how),
+            res['ratios']['props show'], SHOW_TARGET,
             seconds=_seconds(res)))
     return figs, raw
 
 
 def _list_trio(ctx, tier):
-    lst = ["server", "list", "--name", cloud.TIERS[tier]]
+    lst = ['server', 'list', '--name', cloud.TIERS[tier]]
     res = timing.side_by_side([
-        ("list", _runner(ctx, lst)),
-        ("--image-properties", _runner(ctx, lst + ["--image-properties"])),
-        ("--image-property", _runner(
-            ctx, lst + ["--image-property", MATCH])),
+        ('list', _runner(ctx, lst)),
+        ('--image-properties', _runner(ctx, lst + ['--image-properties'])),
+        ('--image-property', _runner(
+            ctx, lst + ['--image-property', MATCH])),
     ], ctx.repeat)
     figs = [figures.ratio(
-        "walltime.%d.list_%s" % (tier, opt.strip("-").replace("-", "_")),
-        "%d servers: list %s / list" % (tier, opt),
-        res["ratios"][opt], LIST_TARGET, seconds=_seconds(res))
-        for opt in ("--image-properties", "--image-property")]
-    return figs, {"list": res}
+        'walltime.%d.list_%s' % (tier, opt.strip('-').replace('-', '_')),
+        '%d servers: list %s / list' % (tier, opt),
+        res['ratios'][opt], LIST_TARGET, seconds=_seconds(res))
+        for opt in ('--image-properties', '--image-property')]
+    return figs, {'list': res}
 
 
 def _seconds(res):
-    return {name: round(s["median"], 3) for name, s in res["times"].items()}
+    return {name: round(s['median'], 3) for name, s in res['times'].items()}
 
 
 def run(ctx):
@@ -69,4 +69,4 @@ def run(ctx):
         listed, listed_raw = _list_trio(ctx, tier)
         figs += shown + listed
         raw[str(tier)] = dict(shown_raw, **listed_raw)
-    return {"figures": figs, "raw": raw}
+    return {'figures': figs, 'raw': raw}

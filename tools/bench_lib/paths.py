@@ -15,15 +15,15 @@ import os
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TOOLS)
-BENCH_DIR = os.path.join(REPO, ".bench")
-INVENV = os.path.join(TOOLS, "bench_lib", "invenv")
-DEVCLOUD = os.path.join(TOOLS, "devcloud")
-CONSTRAINTS = os.path.join(REPO, "constraints",
-                           "upper-constraints-2024.2.txt")
-NEWEST_CONSTRAINTS = os.path.join(REPO, "constraints",
-                                  "upper-constraints-2026.1.txt")
-WHEELHOUSE = os.path.join(REPO, ".devcloud", "wheelhouse")
-DEFAULT_OUTPUT = os.path.join(BENCH_DIR, "figures.json")
+BENCH_DIR = os.path.join(REPO, '.bench')
+INVENV = os.path.join(TOOLS, 'bench_lib', 'invenv')
+DEVCLOUD = os.path.join(TOOLS, 'devcloud')
+CONSTRAINTS = os.path.join(REPO, 'constraints',
+                           'upper-constraints-2024.2.txt')
+NEWEST_CONSTRAINTS = os.path.join(REPO, 'constraints',
+                                  'upper-constraints-2026.1.txt')
+WHEELHOUSE = os.path.join(REPO, '.devcloud', 'wheelhouse')
+DEFAULT_OUTPUT = os.path.join(BENCH_DIR, 'figures.json')
 
 
 def venv(name):

@@ -26,10 +26,10 @@ import re
 import subprocess
 import urllib.parse
 
-_REQ = re.compile(r"^REQ: curl -g -i (?:--insecure )?-X (\w+) (\S+)")
-_VERSION_PATH = re.compile(r"^/?(v[0-9.]+)?/?$")
-_NAMES = {"nova-api": "compute", "glance": "image", "keystone": "identity",
-          "placement": "placement", "neutron": "network"}
+_REQ = re.compile(r'^REQ: curl -g -i (?:--insecure )?-X (\w+) (\S+)')
+_VERSION_PATH = re.compile(r'^/?(v[0-9.]+)?/?$')
+_NAMES = {'nova-api': 'compute', 'glance': 'image', 'keystone': 'identity',
+          'placement': 'placement', 'neutron': 'network'}
 
 
 def parse(text, ports):
@@ -41,34 +41,34 @@ def parse(text, ports):
             continue
         method, url = match.groups()
         split = urllib.parse.urlsplit(url.strip("'\""))
-        service = _NAMES.get(ports.get(split.port), "other")
-        path = split.path + ("?" + split.query if split.query else "")
-        if service == "identity":
-            role = "auth"
-        elif method == "GET" and _VERSION_PATH.match(split.path):
-            role = "discovery"
+        service = _NAMES.get(ports.get(split.port), 'other')
+        path = split.path + ('?' + split.query if split.query else '')
+        if service == 'identity':
+            role = 'auth'
+        elif method == 'GET' and _VERSION_PATH.match(split.path):
+            role = 'discovery'
         else:
-            role = "api"
-        found.append({"method": method, "url": url.strip("'\""),
-                      "path": path, "service": service, "role": role})
+            role = 'api'
+        found.append({'method': method, 'url': url.strip("'\""),
+                      'path': path, 'service': service, 'role': role})
     return found
 
 
 def record(openstack, args, env, ports):
     """Run ``openstack --debug ARGS`` once and return its request list."""
-    proc = subprocess.run([openstack, "--debug"] + list(args), env=env,
+    proc = subprocess.run([openstack, '--debug'] + list(args), env=env,
                           capture_output=True, text=True)
     if proc.returncode:
-        raise RuntimeError("openstack %s failed: %s" % (
-            " ".join(args), proc.stderr.strip().splitlines()[-1:]))
-    return parse(proc.stdout + "\n" + proc.stderr, ports)
+        raise RuntimeError('openstack %s failed: %s' % (
+            ' '.join(args), proc.stderr.strip().splitlines()[-1:]))
+    return parse(proc.stdout + '\n' + proc.stderr, ports)
 
 
 def summary(requests):
     """Counts by role and service, e.g. {'auth': 2, 'compute': 1}."""
-    counts = {"total": len(requests)}
+    counts = {'total': len(requests)}
     for req in requests:
-        key = req["role"] if req["role"] != "api" else req["service"]
+        key = req['role'] if req['role'] != 'api' else req['service']
         counts[key] = counts.get(key, 0) + 1
     return counts
 
@@ -80,18 +80,18 @@ def signature(requests):
     when keystoneauth discovers the compute and image endpoints is not a
     cost, only whether it does.
     """
-    api = [(r["method"], r["service"], r["path"]) for r in requests
-           if r["role"] == "api"]
-    other = sorted((r["method"], r["service"], r["path"]) for r in requests
-                   if r["role"] != "api")
+    api = [(r['method'], r['service'], r['path']) for r in requests
+           if r['role'] == 'api']
+    other = sorted((r['method'], r['service'], r['path']) for r in requests
+                   if r['role'] != 'api')
     return api, other
 
 
 def same_order(left, right):
-    return [(r["method"], r["path"]) for r in left] == [
-        (r["method"], r["path"]) for r in right]
+    return [(r['method'], r['path']) for r in left] == [
+        (r['method'], r['path']) for r in right]
 
 
 def render(requests):
-    return ["%-4s %-9s %-9s %s" % (r["method"], r["service"], r["role"],
-                                   r["path"]) for r in requests]
+    return ['%-4s %-9s %-9s %s' % (r['method'], r['service'], r['role'],
+                                   r['path']) for r in requests]

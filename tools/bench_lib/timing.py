@@ -45,14 +45,14 @@ def measure(argv, env):
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode:
             err.seek(0)
-            raise RuntimeError("%s failed: %s" % (
-                " ".join(argv), err.read().decode()[-500:]))
+            raise RuntimeError('%s failed: %s' % (
+                ' '.join(argv), err.read().decode()[-500:]))
     return took, usage.ru_utime + usage.ru_stime
 
 
 def stats(values):
-    return {"min": min(values), "median": statistics.median(values),
-            "values": list(values)}
+    return {'min': min(values), 'median': statistics.median(values),
+            'values': list(values)}
 
 
 def side_by_side(runners, repeat, warmup=1):
@@ -74,5 +74,5 @@ def side_by_side(runners, repeat, warmup=1):
     for name, _ in runners[1:]:
         ratios[name] = stats([c / b for c, b in
                               zip(times[name], times[base])])
-    return {"times": {n: stats(v) for n, v in times.items()},
-            "ratios": ratios}
+    return {'times': {n: stats(v) for n, v in times.items()},
+            'ratios': ratios}

@@ -24,81 +24,81 @@ import sys
 
 from bench_lib import paths
 
-PLUGIN = "venv-plugin"
-PLAIN = "venv-plain"
+PLUGIN = 'venv-plugin'
+PLAIN = 'venv-plain'
 
 
 def _digest():
     sha = hashlib.sha256()
-    roots = [os.path.join(paths.REPO, "osc_image_props")]
-    files = [os.path.join(paths.REPO, "setup.cfg"),
-             os.path.join(paths.REPO, "requirements.txt")]
+    roots = [os.path.join(paths.REPO, 'osc_image_props')]
+    files = [os.path.join(paths.REPO, 'setup.cfg'),
+             os.path.join(paths.REPO, 'requirements.txt')]
     for root in roots:
         for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            dirs[:] = sorted(d for d in dirs if d != '__pycache__')
             files += [os.path.join(folder, n) for n in sorted(names)
-                      if n.endswith(".py")]
+                      if n.endswith('.py')]
     for name in files:
         sha.update(os.path.relpath(name, paths.REPO).encode())
-        with open(name, "rb") as src:
+        with open(name, 'rb') as src:
             sha.update(src.read())
     return sha.hexdigest()
 
 
 def _pip(venv, args, log, constraints=paths.CONSTRAINTS):
-    cmd = [os.path.join(venv, "bin", "python"), "-m", "pip", "install",
-           "--quiet", "-c", constraints]
+    cmd = [os.path.join(venv, 'bin', 'python'), '-m', 'pip', 'install',
+           '--quiet', '-c', constraints]
     if os.path.isdir(paths.WHEELHOUSE):
-        cmd += ["--find-links", paths.WHEELHOUSE]
+        cmd += ['--find-links', paths.WHEELHOUSE]
     subprocess.run(cmd + args, check=True, stdout=log, stderr=log)
 
 
 def _create(name, log):
     venv = paths.venv(name)
-    if not os.path.exists(os.path.join(venv, "bin", "openstack")):
-        print(f"bench: creating {os.path.relpath(venv, paths.REPO)}",
+    if not os.path.exists(os.path.join(venv, 'bin', 'openstack')):
+        print(f'bench: creating {os.path.relpath(venv, paths.REPO)}',
               file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        _pip(venv, ["python-openstackclient"], log)
+        subprocess.run([sys.executable, '-m', 'venv', venv], check=True)
+        _pip(venv, ['python-openstackclient'], log)
     return venv
 
 
 def ensure():
     """Return {'plugin': path, 'plain': path}, installing what is missing."""
     os.makedirs(paths.BENCH_DIR, exist_ok=True)
-    with open(os.path.join(paths.BENCH_DIR, "pip.log"), "a") as log:
+    with open(os.path.join(paths.BENCH_DIR, 'pip.log'), 'a') as log:
         plain = _create(PLAIN, log)
         plugin = _create(PLUGIN, log)
         _install_plugin(plugin, log)
-    return {"plugin": plugin, "plain": plain}
+    return {'plugin': plugin, 'plain': plain}
 
 
 def _install_plugin(venv, log, constraints=paths.CONSTRAINTS):
     """The plugin from the work tree, again whenever the tree changed."""
-    marker = os.path.join(venv, "osc-image-props.sha256")
+    marker = os.path.join(venv, 'osc-image-props.sha256')
     digest = _digest()
     current = None
     if os.path.exists(marker):
         with open(marker) as src:
             current = src.read().strip()
     if current != digest:
-        print("bench: installing the plugin from the work tree into %s"
+        print('bench: installing the plugin from the work tree into %s'
               % os.path.relpath(venv, paths.REPO), file=sys.stderr)
-        _pip(venv, ["--force-reinstall", "--no-deps", paths.REPO], log,
+        _pip(venv, ['--force-reinstall', '--no-deps', paths.REPO], log,
              constraints)
-        with open(marker, "w") as dst:
-            dst.write(digest + "\n")
+        with open(marker, 'w') as dst:
+            dst.write(digest + '\n')
 
 
 def openstack(venv):
-    return os.path.join(venv, "bin", "openstack")
+    return os.path.join(venv, 'bin', 'openstack')
 
 
 def python(venv):
-    return os.path.join(venv, "bin", "python")
+    return os.path.join(venv, 'bin', 'python')
 
 
-NEWEST = "venv-newest"
+NEWEST = 'venv-newest'
 
 
 def ensure_newest():
@@ -109,12 +109,12 @@ def ensure_newest():
     """
     venv = paths.venv(NEWEST)
     os.makedirs(paths.BENCH_DIR, exist_ok=True)
-    with open(os.path.join(paths.BENCH_DIR, "pip.log"), "a") as log:
-        if not os.path.exists(os.path.join(venv, "bin", "openstack")):
-            print("bench: creating %s" % os.path.relpath(venv, paths.REPO),
+    with open(os.path.join(paths.BENCH_DIR, 'pip.log'), 'a') as log:
+        if not os.path.exists(os.path.join(venv, 'bin', 'openstack')):
+            print('bench: creating %s' % os.path.relpath(venv, paths.REPO),
                   file=sys.stderr)
-            subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-            _pip(venv, ["python-openstackclient"], log,
+            subprocess.run([sys.executable, '-m', 'venv', venv], check=True)
+            _pip(venv, ['python-openstackclient'], log,
                  paths.NEWEST_CONSTRAINTS)
         _install_plugin(venv, log, paths.NEWEST_CONSTRAINTS)
     return venv

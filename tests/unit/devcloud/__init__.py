@@ -10,11 +10,5 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-import os
-import sys
-
-# tools/devcloud_lib is a tool, not part of the package: reach it by path.
-TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__))))), "tools")
-if TOOLS not in sys.path:
-    sys.path.insert(0, TOOLS)
+"""Unit tests of the devcloud package (the local cloud the functional tests
+run against)."""

@@ -15,8 +15,8 @@ import types
 
 import testtools
 
-from devcloud_lib import cells, facts, modes
-from devcloud_lib.services import nova
+from devcloud import cells, facts, modes
+from devcloud.services import nova
 
 
 def _cloud(mode_name, cells_count=1):
@@ -27,29 +27,29 @@ def _cloud(mode_name, cells_count=1):
 class TestComputeHosts(testtools.TestCase):
 
     def test_one_host_unless_the_mode_live_migrates(self):
-        self.assertEqual(["devcloud"], cells.compute_hosts(1))
-        self.assertEqual(["devcloud", "devcloud-2"], cells.compute_hosts(
-            1, modes.get("2026.1").computes))
+        self.assertEqual(['devcloud'], cells.compute_hosts(1))
+        self.assertEqual(['devcloud', 'devcloud-2'], cells.compute_hosts(
+            1, modes.get('2026.1').computes))
 
     def test_further_cells_keep_their_own_host(self):
-        self.assertEqual(["devcloud", "devcloud-2", "devcloud-cell2"],
+        self.assertEqual(['devcloud', 'devcloud-2', 'devcloud-cell2'],
                          cells.compute_hosts(2, 2))
         # One conductor a cell, none for cell1's second compute.
-        self.assertEqual(["devcloud", "devcloud-cell2"],
+        self.assertEqual(['devcloud', 'devcloud-cell2'],
                          cells.conductor_hosts(2))
 
     def test_each_compute_its_own_process_and_configuration(self):
         self.assertEqual(
-            [("nova-conductor", "nova.conf"), ("nova-scheduler", "nova.conf"),
-             ("nova-compute", "nova-compute.conf"),
-             ("nova-compute-2", "nova-compute-2.conf"),
-             ("nova-conductor-cell2", "nova-cell2.conf"),
-             ("nova-compute-cell2", "nova-compute-cell2.conf")],
-            nova.daemons(_cloud("2026.1", 2)))
+            [('nova-conductor', 'nova.conf'), ('nova-scheduler', 'nova.conf'),
+             ('nova-compute', 'nova-compute.conf'),
+             ('nova-compute-2', 'nova-compute-2.conf'),
+             ('nova-conductor-cell2', 'nova-cell2.conf'),
+             ('nova-compute-cell2', 'nova-compute-cell2.conf')],
+            nova.daemons(_cloud('2026.1', 2)))
         self.assertEqual(
-            [("nova-conductor", "nova.conf"), ("nova-scheduler", "nova.conf"),
-             ("nova-compute", "nova-compute.conf")],
-            nova.daemons(_cloud("2024.2")))
+            [('nova-conductor', 'nova.conf'), ('nova-scheduler', 'nova.conf'),
+             ('nova-compute', 'nova-compute.conf')],
+            nova.daemons(_cloud('2024.2')))
 
 
 class TestFlavors(testtools.TestCase):
@@ -57,23 +57,23 @@ class TestFlavors(testtools.TestCase):
     def test_vtpm_flavors_only_where_nova_reads_the_mode(self):
         for name in modes.MODES:
             mode = modes.get(name)
-            names = [f["name"] for f in facts.flavors(mode)]
-            if int(mode.nova.split(".")[0]) >= 33:
-                self.assertEqual([facts.FLAVOR["name"]] + list(
+            names = [f['name'] for f in facts.flavors(mode)]
+            if int(mode.nova.split('.')[0]) >= 33:
+                self.assertEqual([facts.FLAVOR['name']] + list(
                     facts.VTPM_FLAVORS), names)
             else:
-                self.assertEqual([facts.FLAVOR["name"]], names)
+                self.assertEqual([facts.FLAVOR['name']], names)
 
     def test_each_mode_and_unset(self):
-        specs = {f["name"]: f["extra_specs"]
-                 for f in facts.flavors(modes.get("2026.1"))}
-        self.assertEqual({}, specs["devcloud.tiny"])
-        self.assertNotIn("hw:tpm_secret_security", specs["devcloud.vtpm"])
-        for security in ("user", "host", "deployment"):
+        specs = {f['name']: f['extra_specs']
+                 for f in facts.flavors(modes.get('2026.1'))}
+        self.assertEqual({}, specs['devcloud.tiny'])
+        self.assertNotIn('hw:tpm_secret_security', specs['devcloud.vtpm'])
+        for security in ('user', 'host', 'deployment'):
             self.assertEqual(
-                {"hw:tpm_version": "2.0", "hw:tpm_model": "tpm-crb",
-                 "hw:tpm_secret_security": security},
-                specs["devcloud.vtpm." + security])
+                {'hw:tpm_version': '2.0', 'hw:tpm_model': 'tpm-crb',
+                 'hw:tpm_secret_security': security},
+                specs['devcloud.vtpm.' + security])
 
 
 class TestSchemaSync(testtools.TestCase):
@@ -84,11 +84,11 @@ class TestSchemaSync(testtools.TestCase):
         cloud = types.SimpleNamespace(
             done=lambda marker: marker in done, mark_done=done.add,
             run=lambda service, argv: ran.append((service, argv)))
-        from devcloud_lib.services import mariadb
+        from devcloud.services import mariadb
         for _ in range(2):
-            mariadb.sync_once(cloud, "glance", ["glance-manage", "db_sync"])
-            mariadb.sync_once(cloud, "placement", ["placement-manage"])
-        self.assertEqual([("glance", ["glance-manage", "db_sync"]),
-                          ("placement", ["placement-manage"])], ran)
+            mariadb.sync_once(cloud, 'glance', ['glance-manage', 'db_sync'])
+            mariadb.sync_once(cloud, 'placement', ['placement-manage'])
+        self.assertEqual([('glance', ['glance-manage', 'db_sync']),
+                          ('placement', ['placement-manage'])], ran)
         # The markers the clouds made before keep counting.
-        self.assertEqual({"glance-db-mariadb", "placement-db-mariadb"}, done)
+        self.assertEqual({'glance-db-mariadb', 'placement-db-mariadb'}, done)

@@ -18,7 +18,7 @@ import os
 import fixtures
 import testtools
 
-from devcloud_lib import context, install, modes, paths, ports, progress
+from devcloud import context, install, modes, paths, ports, progress
 
 
 class TestNeutronExt(testtools.TestCase):
@@ -26,9 +26,9 @@ class TestNeutronExt(testtools.TestCase):
     def setUp(self):
         super().setUp()
         root = self.useFixture(fixtures.TempDir()).path
-        self.layout = paths.Layout("test", root=root)
-        self.site = os.path.join(self.layout.venv, "lib", "python3.12",
-                                 "site-packages")
+        self.layout = paths.Layout('test', root=root)
+        self.site = os.path.join(self.layout.venv, 'lib', 'python3.12',
+                                 'site-packages')
         os.makedirs(self.site)
 
     def test_neutron_finds_the_driver_by_its_entry_point(self):
@@ -36,15 +36,15 @@ class TestNeutronExt(testtools.TestCase):
         found = [ep for dist in importlib.metadata.distributions(
                      path=[self.site])
                  for ep in dist.entry_points
-                 if ep.group == "neutron.ml2.mechanism_drivers"]
+                 if ep.group == 'neutron.ml2.mechanism_drivers']
         self.assertEqual(
-            [("devcloud_loopback",
-              "devcloud_neutron_ext.loopback:LoopbackMechanismDriver")],
+            [('devcloud_loopback',
+              'devcloud_neutron_ext.loopback:LoopbackMechanismDriver')],
             [(ep.name, ep.value) for ep in found])
-        module = os.path.join(self.site, "devcloud_neutron_ext",
-                              "loopback.py")
+        module = os.path.join(self.site, 'devcloud_neutron_ext',
+                              'loopback.py')
         with open(module) as src:
-            self.assertIn("class LoopbackMechanismDriver", src.read())
+            self.assertIn('class LoopbackMechanismDriver', src.read())
 
     def test_second_install_changes_nothing(self):
         install.ensure_neutron_ext(self.layout)
@@ -52,10 +52,10 @@ class TestNeutronExt(testtools.TestCase):
 
     def test_a_changed_driver_is_written_again(self):
         install.ensure_neutron_ext(self.layout)
-        module = os.path.join(self.site, "devcloud_neutron_ext",
-                              "loopback.py")
-        with open(module, "w") as out:
-            out.write("# an older driver\n")
+        module = os.path.join(self.site, 'devcloud_neutron_ext',
+                              'loopback.py')
+        with open(module, 'w') as out:
+            out.write('# an older driver\n')
         self.assertTrue(install.ensure_neutron_ext(self.layout))
 
 
@@ -65,17 +65,17 @@ class TestPortChanges(testtools.TestCase):
         # A port drawn by any command (status, env, ...) must still reach
         # the catalog on the next up, which itself sees no change.
         root = self.useFixture(fixtures.TempDir()).path
-        layout = paths.Layout("test", root=root)
+        layout = paths.Layout('test', root=root)
         cloud = context.Cloud(modes.get(modes.DEFAULT), layout,
                               progress.Progress())
         cloud.load_settings()
         for marker in context.PORT_STEPS:
             cloud.mark_done(marker)
-        saved = layout.run_file("ports.json")
+        saved = layout.run_file('ports.json')
         with open(saved) as src:
             recorded = json.load(src)
         del recorded[ports.SERVICES[0]]  # as if a release added a service
-        with open(saved, "w") as out:
+        with open(saved, 'w') as out:
             json.dump(recorded, out)
 
         context.Cloud(cloud.mode, layout, progress.Progress()).load_settings()
@@ -93,10 +93,10 @@ class TestClientRelease(testtools.TestCase):
         # The plugin's requirements exclude the 2024.1 pins (cliff 4.6).
         self.assertEqual(
             modes.OLDEST_CLIENT_SERIES,
-            modes.client_release(modes.get("2024.1")).series)
+            modes.client_release(modes.get('2024.1')).series)
 
     def test_newer_clouds_keep_their_own(self):
-        for name in ("2024.2", "unpatched", "2025.1", "2026.1"):
+        for name in ('2024.2', 'unpatched', '2025.1', '2026.1'):
             mode = modes.get(name)
             self.assertEqual(mode.series,
                              modes.client_release(mode).series)

@@ -18,15 +18,16 @@ import io
 import os
 import stat
 import subprocess
+import time
 
 import fixtures
 import testtools
 
-from devcloud_lib import cli, context, lifecycle, modes, passwords, paths
-from devcloud_lib import ports as ports_mod
-from devcloud_lib import procs
-from devcloud_lib import progress as progress_mod
-from devcloud_lib.services import barbican, libvirt, nova
+from devcloud import cli, context, lifecycle, modes, passwords, paths
+from devcloud import ports as ports_mod
+from devcloud import procs
+from devcloud import progress as progress_mod
+from devcloud.services import barbican, libvirt, nova
 
 LIBVIRT_MODES = [m for m in modes.MODES.values() if m.is_libvirt]
 FAKE_MODES = [m for m in modes.MODES.values() if not m.is_libvirt]
@@ -36,18 +37,18 @@ def _cloud(test, mode_name):
     root = test.useFixture(fixtures.TempDir()).path
     layout = paths.Layout(mode_name, root=root)
     layout.make_dirs()
-    os.makedirs(os.path.join(layout.venv, "etc", "nova"))
-    open(os.path.join(layout.venv, "etc", "nova", "api-paste.ini"),
-         "w").close()
+    os.makedirs(os.path.join(layout.venv, 'etc', 'nova'))
+    open(os.path.join(layout.venv, 'etc', 'nova', 'api-paste.ini'),
+         'w').close()
     cloud = context.Cloud(modes.get(mode_name), layout,
                           progress_mod.Progress())
-    cloud.ports = {"glance": 9292, "rabbitmq": 5672, "keystone": 5000}
-    cloud.passwords = {name: "secret-" + name for name in (
-        "rabbitmq", "nova", "placement", "glance", "neutron")}
+    cloud.ports = {'glance': 9292, 'rabbitmq': 5672, 'keystone': 5000}
+    cloud.passwords = {name: 'secret-' + name for name in (
+        'rabbitmq', 'nova', 'placement', 'glance', 'neutron')}
     return cloud
 
 
-def _compute_conf(cloud, name="nova-compute.conf"):
+def _compute_conf(cloud, name='nova-compute.conf'):
     nova.configure(cloud)
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(cloud.layout.etc_file(name))
@@ -57,12 +58,12 @@ def _compute_conf(cloud, name="nova-compute.conf"):
 class TestModes(testtools.TestCase):
 
     def test_one_libvirt_mode_only_in_the_long_run(self):
-        self.assertEqual(["2026.1-libvirt"], [m.name for m in LIBVIRT_MODES])
+        self.assertEqual(['2026.1-libvirt'], [m.name for m in LIBVIRT_MODES])
         mode = LIBVIRT_MODES[0]
         self.assertIsNone(mode.ci)
         self.assertEqual(1, mode.computes)
-        self.assertEqual("pc", mode.recorded_machine_type)
-        self.assertEqual(modes.RELEASES["2026.1"], mode.release)
+        self.assertEqual('pc', mode.recorded_machine_type)
+        self.assertEqual(modes.RELEASES['2026.1'], mode.release)
 
     def test_libvirt_python_only_in_the_libvirt_venv(self):
         self.assertIn(modes.LIBVIRT_PYTHON, LIBVIRT_MODES[0].requirements)
@@ -72,21 +73,22 @@ class TestModes(testtools.TestCase):
             self.assertIsNone(mode.recorded_machine_type)
 
     def test_packages_per_mode(self):
-        base = ["rabbitmq-server", "mariadb-server"]
-        self.assertEqual(base, lifecycle.debian_packages())
+        # In no order: apt-get takes them all at once.
+        base = {'rabbitmq-server', 'mariadb-server'}
+        self.assertEqual(base, set(lifecycle.debian_packages()))
         for mode in FAKE_MODES:
-            self.assertEqual(base, lifecycle.debian_packages(mode))
-        self.assertEqual(base + list(libvirt.PACKAGES),
-                         lifecycle.debian_packages(LIBVIRT_MODES[0]))
-        for package in ("libvirt-daemon-system", "qemu-system-x86", "swtpm",
-                        "swtpm-tools", "libvirt-dev", "pkg-config", "gcc"):
+            self.assertEqual(base, set(lifecycle.debian_packages(mode)))
+        self.assertEqual(base | set(libvirt.PACKAGES),
+                         set(lifecycle.debian_packages(LIBVIRT_MODES[0])))
+        for package in ('libvirt-daemon-system', 'qemu-system-x86', 'swtpm',
+                        'swtpm-tools', 'libvirt-dev', 'pkg-config', 'gcc'):
             self.assertIn(package, libvirt.PACKAGES)
 
     def test_modes_command_filters_by_driver(self):
         out = io.StringIO()
-        self.useFixture(fixtures.MonkeyPatch("sys.stdout", out))
-        self.assertEqual(0, cli.main(["modes", "--driver", "libvirt"]))
-        self.assertEqual("2026.1-libvirt\n", out.getvalue())
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', out))
+        self.assertEqual(0, cli.main(['modes', '--driver', 'libvirt']))
+        self.assertEqual('2026.1-libvirt\n', out.getvalue())
 
     def test_budgets(self):
         self.assertEqual((90, 4 * 2 ** 30),
@@ -100,54 +102,54 @@ class TestModes(testtools.TestCase):
 class TestConfiguration(testtools.TestCase):
 
     def test_fake_modes_run_the_fake_driver(self):
-        for name in ("2024.2", "2026.1"):
+        for name in ('2024.2', '2026.1'):
             cloud = _cloud(self, name)
             conf = _compute_conf(cloud)
-            self.assertEqual("fake.FakeDriverWithoutFakeNodes",
-                             conf["DEFAULT"]["compute_driver"])
-            self.assertFalse(conf.has_section("libvirt"))
+            self.assertEqual('fake.FakeDriverWithoutFakeNodes',
+                             conf['DEFAULT']['compute_driver'])
+            self.assertFalse(conf.has_section('libvirt'))
             self.assertEqual([], [p[0] for p in lifecycle.processes(cloud)
                                   if p[0] in (libvirt.SERVICE,
                                               libvirt.LOGD)])
 
     def test_libvirt_mode_renders_the_libvirt_driver(self):
         self.useFixture(fixtures.EnvironmentVariable(
-            "DEVCLOUD_VIRT_TYPE", "qemu"))
-        cloud = _cloud(self, "2026.1-libvirt")
+            'DEVCLOUD_VIRT_TYPE', 'qemu'))
+        cloud = _cloud(self, '2026.1-libvirt')
         conf = _compute_conf(cloud)
-        self.assertEqual("libvirt.LibvirtDriver",
-                         conf["DEFAULT"]["compute_driver"])
-        section = conf["libvirt"]
-        self.assertEqual("qemu", section["virt_type"])
-        socket = os.path.join(cloud.layout.run, "libvirt", "libvirt-sock")
-        self.assertEqual("qemu:///system?socket=" + socket,
-                         section["connection_uri"])
-        self.assertEqual(libvirt.uri(cloud), section["connection_uri"])
-        self.assertEqual("none", section["cpu_mode"])
-        self.assertEqual("flat", section["images_type"])
-        self.assertEqual("true", section["swtpm_enabled"])
-        self.assertEqual("user,host,deployment",
-                         section["supported_tpm_secret_security"])
-        helper = "{} --config-file {}".format(
-            cloud.layout.bin("privsep-helper"),
-            cloud.layout.etc_file("nova-compute.conf"))
-        self.assertEqual(helper, conf["nova_sys_admin"]["helper_command"])
-        self.assertEqual(helper, conf["privsep_osbrick"]["helper_command"])
+        self.assertEqual('libvirt.LibvirtDriver',
+                         conf['DEFAULT']['compute_driver'])
+        section = conf['libvirt']
+        self.assertEqual('qemu', section['virt_type'])
+        socket = os.path.join(cloud.layout.run, 'libvirt', 'libvirt-sock')
+        self.assertEqual('qemu:///system?socket=' + socket,
+                         section['connection_uri'])
+        self.assertEqual(libvirt.uri(cloud), section['connection_uri'])
+        self.assertEqual('none', section['cpu_mode'])
+        self.assertEqual('flat', section['images_type'])
+        self.assertEqual('true', section['swtpm_enabled'])
+        self.assertEqual('user,host,deployment',
+                         section['supported_tpm_secret_security'])
+        helper = '{} --config-file {}'.format(
+            cloud.layout.bin('privsep-helper'),
+            cloud.layout.etc_file('nova-compute.conf'))
+        self.assertEqual(helper, conf['nova_sys_admin']['helper_command'])
+        self.assertEqual(helper, conf['privsep_osbrick']['helper_command'])
 
     def test_libvirt_daemons_start_before_nova_compute(self):
-        cloud = _cloud(self, "2026.1-libvirt")
+        cloud = _cloud(self, '2026.1-libvirt')
         names = [p[0] for p in lifecycle.processes(cloud)]
         self.assertLess(names.index(libvirt.LOGD),
                         names.index(libvirt.SERVICE))
         self.assertLess(names.index(libvirt.SERVICE),
-                        names.index("nova-compute"))
-        self.assertEqual(["nova-compute"],
-                         [n for n in names if n.startswith("nova-compute")])
+                        names.index('nova-compute'))
+        self.assertEqual(['nova-compute'],
+                         [n for n in names if n.startswith('nova-compute')])
 
     def test_libvirtd_conf_names_the_cloud_socket_dir(self):
-        cloud = _cloud(self, "2026.1-libvirt")
+        cloud = _cloud(self, '2026.1-libvirt')
         libvirt.configure(cloud)
-        with open(cloud.layout.etc_file("libvirtd.conf")) as src:
+        with open(cloud.layout.etc_file('libvirtd.conf')) as src:
             text = src.read()
         self.assertIn('unix_sock_dir = "%s"' % libvirt.socket_dir(cloud),
                       text)
@@ -155,61 +157,75 @@ class TestConfiguration(testtools.TestCase):
         # No TCP: the daemon is started without --listen.
         argv = []
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.context.Cloud.start",
+            'devcloud.context.Cloud.start',
             lambda self, name, command, env=None: argv.append(command)))
         libvirt.start(cloud)
         self.assertEqual([libvirt.VIRTLOGD, libvirt.LIBVIRTD],
                          [a[0] for a in argv])
-        self.assertNotIn("--listen", argv[1])
-        self.assertIn(cloud.layout.etc_file("libvirtd.conf"), argv[1])
+        self.assertNotIn('--listen', argv[1])
+        self.assertIn(cloud.layout.etc_file('libvirtd.conf'), argv[1])
 
     def test_more_cells_are_refused(self):
         root = self.useFixture(fixtures.TempDir()).path
-        layout = paths.Layout("2026.1-libvirt", root=root, cells=2)
+        layout = paths.Layout('2026.1-libvirt', root=root, cells=2)
         out = io.StringIO()
-        self.useFixture(fixtures.MonkeyPatch("sys.stdout", out))
-        cloud = context.Cloud(modes.get("2026.1-libvirt"), layout,
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', out))
+        cloud = context.Cloud(modes.get('2026.1-libvirt'), layout,
                               progress_mod.Progress())
         self.assertEqual(1, lifecycle.up(cloud))
-        self.assertIn("one cell", out.getvalue())
+        self.assertIn('one cell', out.getvalue())
 
 
 class TestVirtType(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.useFixture(fixtures.EnvironmentVariable("DEVCLOUD_VIRT_TYPE"))
+        self.useFixture(fixtures.EnvironmentVariable('DEVCLOUD_VIRT_TYPE'))
 
     def test_choice_from_the_environment(self):
-        for chosen in ("qemu", "kvm"):
+        for chosen in ('qemu', 'kvm'):
             self.useFixture(fixtures.EnvironmentVariable(
-                "DEVCLOUD_VIRT_TYPE", chosen))
+                'DEVCLOUD_VIRT_TYPE', chosen))
             self.assertEqual(chosen, libvirt.virt_type())
 
     def test_kvm_only_if_qemu_can_open_it(self):
-        device = self.useFixture(fixtures.TempDir()).join("kvm")
-        open(device, "w").close()
+        device = self.useFixture(fixtures.TempDir()).join('kvm')
+        open(device, 'w').close()
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.services.libvirt.KVM", device))
+            'devcloud.services.libvirt.KVM', device))
         os.chmod(device, 0o600)
         self.assertFalse(libvirt.kvm_usable())
-        self.assertEqual("qemu", libvirt.virt_type())
+        self.assertEqual('qemu', libvirt.virt_type())
         os.chmod(device, 0o666)  # noqa: S103 (the test's own temp file)
         self.assertTrue(libvirt.kvm_usable())
-        self.assertEqual("kvm", libvirt.virt_type())
+        self.assertEqual('kvm', libvirt.virt_type())
         os.chmod(device, stat.S_IRUSR)
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.services.libvirt.KVM", device + ".missing"))
+            'devcloud.services.libvirt.KVM', device + '.missing'))
         self.assertFalse(libvirt.kvm_usable())
+
+
+def _wait_asleep(pid, timeout=10):
+    # Until sleep(1) has started and sleeps its RSS still changes (the
+    # forked copy of this process, then the loader).
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(f'/proc/{pid}/stat') as stat_file:
+            fields = stat_file.read().rsplit(')', 1)
+        if fields[0].endswith('(sleep') and fields[1].split()[0] == 'S':
+            return
+        time.sleep(0.01)
+    raise AssertionError(f'process {pid} did not start sleeping')
 
 
 class TestGuests(testtools.TestCase):
 
     def test_rss_counts_guests_once(self):
         # A process of its own group, as QEMU is.
-        child = subprocess.Popen(["sleep", "30"], start_new_session=True)
+        child = subprocess.Popen(['sleep', '30'], start_new_session=True)
         self.addCleanup(child.wait)
         self.addCleanup(child.kill)
+        _wait_asleep(child.pid)
         alone = procs.group_rss([], pids=[child.pid])
         self.assertGreater(alone, 0)
         self.assertEqual(0, procs.group_rss([]))
@@ -224,16 +240,16 @@ class TestKeyManager(testtools.TestCase):
     def test_barbican_only_on_the_libvirt_mode(self):
         mode = LIBVIRT_MODES[0]
         self.assertTrue(mode.has_key_manager)
-        self.assertIn("barbican==" + mode.release.barbican,
+        self.assertIn('barbican==' + mode.release.barbican,
                       mode.requirements)
         for fake in FAKE_MODES:
             self.assertFalse(fake.has_key_manager)
             self.assertEqual([], [r for r in fake.requirements
-                                  if r.startswith("barbican")])
+                                  if r.startswith('barbican')])
 
     def test_port_and_password_only_where_barbican_runs(self):
-        for name, extra in (("2026.1", set()),
-                            ("2026.1-libvirt", {"barbican"})):
+        for name, extra in (('2026.1', set()),
+                            ('2026.1-libvirt', {'barbican'})):
             root = self.useFixture(fixtures.TempDir()).path
             cloud = context.Cloud(modes.get(name),
                                   paths.Layout(name, root=root),
@@ -245,33 +261,37 @@ class TestKeyManager(testtools.TestCase):
                              set(cloud.passwords))
 
     def test_nova_compute_keeps_vtpm_secrets_in_barbican(self):
-        conf = _compute_conf(_cloud(self, "2026.1-libvirt"))
-        self.assertEqual("barbican", conf["key_manager"]["backend"])
-        self.assertEqual("http://127.0.0.1:5000/v3",
-                         conf["barbican"]["auth_endpoint"])
-        for name in ("2024.2", "2026.1"):
+        conf = _compute_conf(_cloud(self, '2026.1-libvirt'))
+        self.assertEqual('barbican', conf['key_manager']['backend'])
+        self.assertEqual('http://127.0.0.1:5000/v3',
+                         conf['barbican']['auth_endpoint'])
+        for name in ('2024.2', '2026.1'):
             conf = _compute_conf(_cloud(self, name))
-            self.assertFalse(conf.has_section("key_manager"))
+            self.assertFalse(conf.has_section('key_manager'))
 
     def test_barbican_conf(self):
-        cloud = _cloud(self, "2026.1-libvirt")
-        cloud.ports["barbican"] = 9311
-        cloud.passwords["barbican"] = "secret-barbican"
+        cloud = _cloud(self, '2026.1-libvirt')
+        cloud.ports['barbican'] = 9311
+        cloud.passwords['barbican'] = 'secret-barbican'
         barbican.configure(cloud)
         conf = configparser.ConfigParser(interpolation=None)
-        conf.read(os.path.join(cloud.layout.data, "barbican", "home",
-                               ".barbican", "barbican.conf"))
-        self.assertEqual("http://127.0.0.1:9311",
-                         conf["DEFAULT"]["host_href"])
-        self.assertEqual("simple_crypto",
-                         conf["crypto"]["enabled_crypto_plugins"])
-        kek = conf["simple_crypto_plugin"]["kek"]
+        conf.read(os.path.join(cloud.layout.data, 'barbican', 'home',
+                               '.barbican', 'barbican.conf'))
+        self.assertEqual('http://127.0.0.1:9311',
+                         conf['DEFAULT']['host_href'])
+        self.assertEqual('simple_crypto',
+                         conf['crypto']['enabled_crypto_plugins'])
+        kek = conf['simple_crypto_plugin']['kek']
         self.assertEqual(32, len(base64.urlsafe_b64decode(kek)))
         # Made once: a second configure keeps it.
         barbican.configure(cloud)
-        conf.read(cloud.layout.etc_file("barbican.conf"))
-        self.assertEqual(kek, conf["simple_crypto_plugin"]["kek"])
-        self.assertEqual("barbican", conf["keystone_authtoken"]["username"])
+        conf.read(cloud.layout.etc_file('barbican.conf'))
+        self.assertEqual(kek, conf['simple_crypto_plugin']['kek'])
+        self.assertEqual('barbican', conf['keystone_authtoken']['username'])
+
+
+# Stopped last, RabbitMQ before its port mapper.
+BROKER = ('rabbitmq', 'epmd', 'mariadb')
 
 
 class TestStop(testtools.TestCase):
@@ -280,24 +300,23 @@ class TestStop(testtools.TestCase):
         calls = []
         cloud = _cloud(self, mode_name)
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.services.libvirt.stop_guests",
+            'devcloud.services.libvirt.stop_guests',
             lambda cloud, undefine=False: calls.append(
-                ("guests", undefine)) or ["instance-00000001"]))
+                ('guests', undefine)) or ['instance-00000001']))
         self.useFixture(fixtures.MonkeyPatch(
-            "devcloud_lib.procs.Registry.stop_all",
+            'devcloud.procs.Registry.stop_all',
             lambda self, names=None, last=(): calls.append(
-                ("processes", last)) or ["libvirtd"]))
+                ('processes', last)) or ['libvirtd']))
         return lifecycle.stop(cloud, **kwargs), calls
 
     def test_guests_go_before_libvirtd(self):
-        stopped, calls = self._stop("2026.1-libvirt")
-        self.assertEqual([("guests", False),
-                          ("processes", lifecycle.BROKER)], calls)
-        self.assertEqual(["instance-00000001", "libvirtd"], stopped)
-        _, calls = self._stop("2026.1-libvirt", undefine_guests=True)
-        self.assertEqual(("guests", True), calls[0])
+        stopped, calls = self._stop('2026.1-libvirt')
+        self.assertEqual([('guests', False), ('processes', BROKER)], calls)
+        self.assertEqual(['instance-00000001', 'libvirtd'], stopped)
+        _, calls = self._stop('2026.1-libvirt', undefine_guests=True)
+        self.assertEqual(('guests', True), calls[0])
 
     def test_fake_modes_stop_only_their_processes(self):
-        stopped, calls = self._stop("2026.1")
-        self.assertEqual([("processes", lifecycle.BROKER)], calls)
-        self.assertEqual(["libvirtd"], stopped)
+        stopped, calls = self._stop('2026.1')
+        self.assertEqual([('processes', BROKER)], calls)
+        self.assertEqual(['libvirtd'], stopped)

@@ -19,8 +19,8 @@ from unittest import mock
 import fixtures
 import testtools
 
-from devcloud_lib import paths
-from devcloud_lib import procs
+from devcloud import paths
+from devcloud import procs
 
 
 class TestRegistryThreads(testtools.TestCase):
@@ -28,8 +28,8 @@ class TestRegistryThreads(testtools.TestCase):
     def setUp(self):
         super().setUp()
         root = self.useFixture(fixtures.TempDir()).path
-        self.layout = paths.Layout("test", root=root)
-        for path in (self.layout.run_file(""), self.layout.log_file("")):
+        self.layout = paths.Layout('test', root=root)
+        for path in (self.layout.run_file(''), self.layout.log_file('')):
             os.makedirs(os.path.dirname(path), exist_ok=True)
         self.registry = procs.Registry(self.layout)
         self.addCleanup(self.registry.stop_all)
@@ -48,12 +48,12 @@ class TestRegistryThreads(testtools.TestCase):
 
         def start(name):
             try:
-                self.registry.start(name, ["sleep", "30"])
+                self.registry.start(name, ['sleep', '30'])
             except Exception as exc:
                 errors.append(exc)
 
-        names = [f"service-{n}" for n in range(8)]
-        with mock.patch.object(procs.os, "replace", slow_replace):
+        names = [f'service-{n}' for n in range(8)]
+        with mock.patch.object(procs.os, 'replace', slow_replace):
             threads = [threading.Thread(target=start, args=(name,))
                        for name in names]
             for thread in threads:

@@ -259,6 +259,23 @@ class TestSummary(test_fleet.FleetTestCase):
              'counted.'],
             err.splitlines())
 
+    def test_drift_and_summary_count_skipped_servers_alike(self):
+        # Two servers booted from a volume, one in a cell out of reach.
+        self.cloud.add_server('vol-1', volume_backed=True)
+        self.cloud.add_server('vol-2', volume_backed=True)
+        self.cloud.add_partial_server()
+        for command, verb, done in ((DRIFT, 'compare', 'compared'),
+                                    (SUMMARY, 'count', 'counted')):
+            with self.subTest(command=command[-1]):
+                status, out, err = self.run_cli(*command, '-f', 'value')
+                self.assertEqual(0, status, err)
+                self.assertEqual(
+                    ['2 servers were booted from a volume: no image '
+                     'properties to %s.' % verb,
+                     '1 server is in a cell the compute API cannot reach '
+                     'now: not %s.' % done],
+                    err.splitlines())
+
     def test_project_by_id_for_a_member(self):
         for url in ('http://keystone.test/v3/projects/p1',
                     re.compile(r'^http://keystone\.test/v3/projects\?')):

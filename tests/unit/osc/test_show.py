@@ -183,7 +183,7 @@ class TestShowHostileValues(base.TestCase):
         )
         status, out, err = self.run_cli(*SHOW, server_id, '-f', 'shell')
         self.assertEqual(0, status, err)
-        self.assertEqual("_0start=w\nhw_a__id_=v\n", out)
+        self.assertEqual('_0start=w\nhw_a__id_=v\n', out)
 
 
 class TestShowErrors(base.TestCase):

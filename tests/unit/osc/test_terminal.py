@@ -191,7 +191,7 @@ class TestShellEval(base.TestCase):
         self.assertEqual('', out)
         status, out, err = self.run_cli(*SHOW, server, '-f', 'shell',
                                         '-c', 'a-b')
-        self.assertEqual((0, "a_b=1\n"), (status, out), err)
+        self.assertEqual((0, 'a_b=1\n'), (status, out), err)
 
 
 class TestCSV(base.TestCase):

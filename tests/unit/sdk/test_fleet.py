@@ -22,6 +22,7 @@ from osc_image_props.sdk import fleet
 from tests.unit import base
 from tests.unit import fakes
 from tests.unit import fleet_cloud
+from tests.unit.sdk import test_dialects
 
 OTHER = fleet_cloud.image_id(2)
 DETAIL = re.compile(r'^http://compute\.test/v2\.1/servers/detail(\?.*)?$')
@@ -156,6 +157,33 @@ class TestFleetDrift(FleetTestCase):
         (only,) = sdk.fleet_drift(self.connect())
         self.assertEqual(fleet.COMPARED, only.outcome)
         self.assertEqual(['hw_machine_type'], [p.name for p in only.drifted])
+
+    def test_flavor_root_disk_is_read_as_for_one_server(self):
+        # Nova 2025.1 stores a vhd image's min_disk as the flavor's root
+        # disk; a flavor without a number there leaves Glance's min_disk.
+        self.cloud.max_version = '2.100'
+        self.change_image(disk_format='vhd', min_disk=5)
+        embedded = dict(test_dialects.EPOXY_COPY, disk_format='vhd',
+                        min_disk='20')
+        changed = [('min_disk', '20', 5, 'changed')]
+        for flavor, drifted in (
+            ({'disk': 20}, []),
+            ({'disk': '20'}, changed),
+            ({'disk': None}, changed),
+            (None, changed),
+        ):
+            with self.subTest(flavor=flavor):
+                self.cloud.servers.clear()
+                server_id = self.cloud.add_server(properties=embedded)
+                self.cloud.servers[server_id]['flavor'] = flavor
+                conn = self.connect()
+                (server,) = sdk.fleet_drift(conn)
+                one = sdk.image_properties_drift(conn, server_id)
+                for result in (server.drifted, one.drifted):
+                    self.assertEqual(
+                        drifted,
+                        [(p.name, p.embedded, p.glance, p.state)
+                         for p in result])
 
     def test_image_id_that_is_not_plain_is_asked_for_alone(self):
         self.cloud.add_server(image_id='a,b')

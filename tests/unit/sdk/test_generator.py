@@ -25,7 +25,7 @@ TOOL = os.path.join(
     'gen-standard-properties',
 )
 
-IMAGE_META = '''
+IMAGE_META = """
 class ImageMetaProps(base.NovaObject):
     _legacy_property_map = {
         'architecture': 'hw_architecture',
@@ -34,26 +34,26 @@ class ImageMetaProps(base.NovaObject):
         'hw_architecture': fields.ArchitectureField(),
         'hw_machine_type': fields.StringField(),%s
     }
-'''
+"""
 
-VIEW_FILTERING = '''
+VIEW_FILTERING = """
 class ViewBuilder:
     def _get_image(self, request, instance):
         names = set(objects.ImageMetaProps.fields)
         return names
-'''
+"""
 
-VIEW_EVERYTHING = '''
+VIEW_EVERYTHING = """
 class ViewBuilder:
     def _get_image(self, request, instance):
         return dict(instance.system_metadata)
-'''
+"""
 
-UTILS = '''
+UTILS = """
 SM_INHERITABLE_KEYS = ('min_ram', 'min_disk', 'disk_format',
                        'container_format')
 SM_SKIP_KEYS = ('mappings', 'img_mappings')
-'''
+"""
 
 
 def _load_tool():

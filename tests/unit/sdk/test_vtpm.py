@@ -209,3 +209,30 @@ class Commands(base.TestCase):
         rows = json.loads(out)
         self.assertEqual(['host'], [r['Secret Security'] for r in rows])
         self.assertIn('1 vTPM server in secret security mode', err)
+
+    def test_list_counts_the_servers_it_cannot_tell(self):
+        not_told = ('server%s whose vTPM cannot be told (booted from a '
+                    'volume, or flavor extra specs hidden from you) %s not '
+                    'listed.')
+        for volume, partial, lines in (
+            (1, 2, ['1 ' + not_told % ('', 'is'),
+                    '2 servers are in a cell the compute API cannot reach '
+                    'now: their vTPM is unknown.']),
+            (2, 1, ['2 ' + not_told % ('s', 'are'),
+                    '1 server is in a cell the compute API cannot reach '
+                    'now: its vTPM is unknown.']),
+        ):
+            with self.subTest(volume=volume, partial=partial):
+                self.cloud.servers.clear()
+                _vtpm_server(self.cloud, specs={
+                    'hw:tpm_secret_security': 'host'})
+                for _ in range(volume):
+                    self.cloud.add_server(volume_backed=True)
+                for _ in range(partial):
+                    self.cloud.add_partial_server()
+                status, out, err = self.run_cli(
+                    'server', 'vtpm', 'list', '-f', 'value')
+                self.assertEqual(0, status, err)
+                self.assertEqual(
+                    ["1 vTPM server in secret security mode 'host'."]
+                    + lines, err.splitlines())

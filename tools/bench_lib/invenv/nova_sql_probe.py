@@ -37,13 +37,13 @@ def _statements():
 
     def count(conn, cursor, statement, parameters, context, many):
         seen.append(statement)
-    event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", count)
+    event.listen(sqlalchemy.engine.Engine, 'before_cursor_execute', count)
     return seen
 
 
 def _application(etc):
-    os.environ["OS_NOVA_CONFIG_DIR"] = etc
-    os.environ["OS_NOVA_CONFIG_FILES"] = "api-paste.ini;nova.conf"
+    os.environ['OS_NOVA_CONFIG_DIR'] = etc
+    os.environ['OS_NOVA_CONFIG_FILES'] = 'api-paste.ini;nova.conf'
     # Nova parses sys.argv as oslo.config options, as under uwsgi.
     sys.argv[1:] = []
     from nova.wsgi import osapi_compute
@@ -58,35 +58,35 @@ def _token(cloud):
 def _get(app, path, token, version):
     import webob
     req = webob.Request.blank(path, headers={
-        "X-Auth-Token": token, "Accept": "application/json",
-        "OpenStack-API-Version": "compute %s" % version,
-        "X-OpenStack-Nova-API-Version": version})
-    req.environ["REMOTE_ADDR"] = "127.0.0.1"
+        'X-Auth-Token': token, 'Accept': 'application/json',
+        'OpenStack-API-Version': 'compute %s' % version,
+        'X-OpenStack-Nova-API-Version': version})
+    req.environ['REMOTE_ADDR'] = '127.0.0.1'
     resp = req.get_response(app)
     if resp.status_int != 200:
-        raise SystemExit("GET %s at %s: %s %s" % (
+        raise SystemExit('GET %s at %s: %s %s' % (
             path, version, resp.status, resp.body[:300]))
     return resp
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--etc", required=True)
-    parser.add_argument("--cloud", default="devcloud")
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--versions", default="2.96,2.98")
+    parser.add_argument('--etc', required=True)
+    parser.add_argument('--cloud', default='devcloud')
+    parser.add_argument('--name', required=True)
+    parser.add_argument('--repeat', type=int, default=5)
+    parser.add_argument('--versions', default='2.96,2.98')
     args = parser.parse_args()
-    versions = args.versions.split(",")
+    versions = args.versions.split(',')
     seen = _statements()
     app = _application(args.etc)
     token = _token(args.cloud)
-    path = "/v2.1/servers/detail?" + urllib.parse.urlencode(
-        {"name": args.name})
+    path = '/v2.1/servers/detail?' + urllib.parse.urlencode(
+        {'name': args.name})
     servers = {}
     for version in versions:  # warm-up: token validation, caches
         body = json.loads(_get(app, path, token, version).body)
-        servers[version] = len(body["servers"])
+        servers[version] = len(body['servers'])
     times = {v: [] for v in versions}
     counts = {v: [] for v in versions}
     for rep in range(args.repeat):
@@ -100,13 +100,13 @@ def main():
     base, new = versions[0], versions[-1]
     ratios = [n / b for n, b in zip(times[new], times[base])]
     print(json.dumps({
-        "servers": servers, "times": times, "statements": counts,
-        "ratio": {"min": min(ratios), "median": statistics.median(ratios),
-                  "values": ratios},
-        "method": "in-process nova-api WSGI app, SQLAlchemy "
-                  "before_cursor_execute on Engine",
+        'servers': servers, 'times': times, 'statements': counts,
+        'ratio': {'min': min(ratios), 'median': statistics.median(ratios),
+                  'values': ratios},
+        'method': 'in-process nova-api WSGI app, SQLAlchemy '
+                  'before_cursor_execute on Engine',
     }))
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     main()

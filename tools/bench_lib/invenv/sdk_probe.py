@@ -31,24 +31,24 @@ def _counter(conn):
     seen = []
 
     def hook(response, *args, **kwargs):
-        seen.append("%s %s" % (response.request.method,
+        seen.append('%s %s' % (response.request.method,
                                response.request.path_url))
-    conn.session.session.hooks["response"].append(hook)
+    conn.session.session.hooks['response'].append(hook)
     return seen
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cloud", default="devcloud")
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument('--cloud', default='devcloud')
+    parser.add_argument('--name', required=True)
+    parser.add_argument('--repeat', type=int, default=5)
     args = parser.parse_args()
     conn = openstack.connect(cloud=args.cloud)
     seen = _counter(conn)
     runs = {
-        "servers(details=True)": lambda: list(
+        'servers(details=True)': lambda: list(
             conn.compute.servers(details=True, name=args.name)),
-        "list_image_properties": lambda: list(
+        'list_image_properties': lambda: list(
             sdk.list_image_properties(conn, name=args.name)),
     }
     counts, requests, times = {}, {}, {k: [] for k in runs}
@@ -66,14 +66,14 @@ def main():
             start = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - start)
-    base = times["servers(details=True)"]
-    ratios = [c / b for c, b in zip(times["list_image_properties"], base)]
+    base = times['servers(details=True)']
+    ratios = [c / b for c, b in zip(times['list_image_properties'], base)]
     print(json.dumps({
-        "servers": counts, "requests": requests, "times": times,
-        "ratio": {"min": min(ratios), "median": statistics.median(ratios),
-                  "values": ratios},
+        'servers': counts, 'requests': requests, 'times': times,
+        'ratio': {'min': min(ratios), 'median': statistics.median(ratios),
+                  'values': ratios},
     }))
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     main()
