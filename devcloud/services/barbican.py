@@ -85,6 +85,5 @@ def wait_ready(cloud):
 
 register(Service(
     SERVICE, wanted=lambda mode: mode.has_key_manager, configure=configure,
-    start=start, wait=wait_ready, start_needs=('keystone',),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe=lambda cloud: f'barbican on {url(cloud)}'))
+    start=start, wait=wait_ready, start_needs=('keystone',), port=SERVICE,
+    health_url=health_url))

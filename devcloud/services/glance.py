@@ -58,7 +58,5 @@ def wait_ready(cloud):
 
 register(Service(
     SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
-    init_needs=('mariadb',), start_needs=('keystone',),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: 'glance database',
-    describe=lambda cloud: f'glance on {cloud.url(SERVICE)}'))
+    init_needs=('mariadb',), start_needs=('keystone',), port=SERVICE,
+    health_url=health_url, init_label='glance database'))

@@ -265,5 +265,4 @@ def init(cloud):
 
 register(Service(
     SERVICE, phase=DASHBOARD, init=init, start=start, wait=wait_ready,
-    processes=lambda cloud: [(SERVICE, None, health_url)],
-    describe=lambda cloud: f'horizon on {url(cloud)}'))
+    health_url=health_url, describe=lambda cloud: f'horizon on {url(cloud)}'))

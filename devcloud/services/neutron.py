@@ -67,6 +67,4 @@ def wait_ready(cloud):
 register(Service(
     SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
     init_needs=('mariadb',), start_needs=('keystone', 'rabbitmq'),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: 'neutron database',
-    describe=lambda cloud: f'neutron on {cloud.url(SERVICE)}'))
+    port=SERVICE, health_url=health_url, init_label='neutron database'))

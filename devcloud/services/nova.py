@@ -210,10 +210,8 @@ def wait_api(cloud):
 
 register(Service(
     API, configure=configure, init=init, start=start_api, wait=wait_api,
-    init_needs=('mariadb', 'rabbitmq'), start_needs=('keystone',),
-    processes=lambda cloud: [(API, API, health_url)],
-    describe_init=lambda cloud: 'nova databases and cells',
-    describe=lambda cloud: f'nova-api on {cloud.url(API)}'))
+    init_needs=('mariadb', 'rabbitmq'), start_needs=('keystone',), port=API,
+    health_url=health_url, init_label='nova databases and cells'))
 # Started once their databases and service users exist, while the APIs
 # start (the computes retry until Placement answers); a libvirt mode's
 # computes connect to libvirtd at start-up.

@@ -46,7 +46,5 @@ def wait_ready(cloud):
 
 register(Service(
     SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
-    init_needs=('mariadb',), start_needs=('keystone',),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: 'placement database',
-    describe=lambda cloud: f'placement on {cloud.url(SERVICE)}'))
+    init_needs=('mariadb',), start_needs=('keystone',), port=SERVICE,
+    health_url=health_url, init_label='placement database'))
