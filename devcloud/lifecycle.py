@@ -190,8 +190,7 @@ def _steps(cloud, phase):
 def _start_and_wait(service, cloud):
     if service.start:
         service.start(cloud)
-    if service.wait:
-        service.wait(cloud)
+    service.wait_ready(cloud)
 
 
 def _start(cloud):

@@ -51,7 +51,8 @@ class Service:
     packages: Tuple[str, ...] = ()
     install: Optional[Callable] = None
     # Each (cloud): render configuration; one-time setup (databases,
-    # keys); start the processes; wait until they answer.
+    # keys); start the processes; wait until they answer (default: until
+    # health_url answers with a status of health_accept).
     configure: Optional[Callable] = None
     init: Optional[Callable] = None
     start: Optional[Callable] = None
@@ -64,6 +65,8 @@ class Service:
     # answers once it is healthy.
     port: Optional[str] = None
     health_url: Optional[Callable] = None
+    health_accept: Tuple[int, ...] = (200,)
+    health_timeout: int = 90
     # (cloud) -> [(process, port key or None, health URL builder or None)]
     # of status and health, in start order; default: one process, the
     # service's name, with the port and health URL above.
@@ -83,6 +86,14 @@ class Service:
         if self.processes:
             return list(self.processes(cloud))
         return [(self.name, self.port, self.health_url)]
+
+    def wait_ready(self, cloud):
+        if self.wait:
+            self.wait(cloud)
+        elif self.health_url:
+            cloud.wait_http(self.name, self.health_url(cloud),
+                            timeout=self.health_timeout,
+                            accept=self.health_accept)
 
     def label(self, cloud):
         if self.describe:

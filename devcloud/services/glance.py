@@ -52,11 +52,8 @@ def health_url(cloud):
     return cloud.url('glance') + '/versions'
 
 
-def wait_ready(cloud):
-    cloud.wait_http(SERVICE, health_url(cloud), accept=(200, 300))
-
-
 register(Service(
-    SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
+    SERVICE, configure=configure, init=init, start=start,
     init_needs=('mariadb',), start_needs=('keystone',), port=SERVICE,
-    health_url=health_url, init_label='glance database'))
+    health_url=health_url, health_accept=(200, 300),
+    init_label='glance database'))

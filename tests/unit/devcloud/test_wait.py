@@ -16,6 +16,7 @@ from unittest import mock
 import fixtures
 import testtools
 
+from devcloud import services
 from devcloud.progress import StepFailed
 from tests.unit.devcloud import temp_cloud
 
@@ -55,3 +56,40 @@ class TestWaitUntil(testtools.TestCase):
                 timeout=60)
         self.assertEqual('RabbitMQ did not listen on 127.0.0.1:1 within 60s',
                          str(error))
+
+
+class TestServiceWait(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.cloud = temp_cloud.make(self, '2024.2')
+        self.wait_http = self.useFixture(fixtures.MockPatchObject(
+            self.cloud, 'wait_http')).mock
+
+    def test_until_the_health_url_answers(self):
+        service = services.Service(
+            'glance', port='glance', health_accept=(200, 300),
+            health_url=lambda cloud: cloud.url('glance') + '/versions')
+        service.wait_ready(self.cloud)
+        self.wait_http.assert_called_once_with(
+            'glance', self.cloud.url('glance') + '/versions', timeout=90,
+            accept=(200, 300))
+
+    def test_a_wait_of_its_own(self):
+        waited = []
+        service = services.Service('mariadb', wait=waited.append,
+                                   health_url=lambda cloud: 'unused')
+        service.wait_ready(self.cloud)
+        self.assertEqual([self.cloud], waited)
+        self.wait_http.assert_not_called()
+
+    def test_the_registered_services_wait_as_they_did(self):
+        # (accept, timeout) of what each health URL answers once healthy.
+        expected = {'keystone': None, 'placement': ((200,), 90),
+                    'glance': ((200, 300), 90), 'neutron': ((200,), 90),
+                    'nova-api': ((200,), 90), 'barbican': ((200, 300), 90),
+                    'horizon': ((200,), 120)}
+        found = {s.name: None if s.wait else (s.health_accept,
+                                              s.health_timeout)
+                 for s in services.registered() if s.health_url}
+        self.assertEqual(expected, found)
