@@ -134,21 +134,28 @@ class Cloud:
         return self.registry.start(service, argv, env=env or self.env(),
                                    cwd=self.layout.data)
 
-    def wait_http(self, service, url, timeout=90, accept=(200, 300, 401)):
-        """Wait until ``url`` answers with a status in ``accept``."""
+    def wait_until(self, service, ready, failure, timeout=90):
+        """Poll ``ready()`` until it is true, while ``service`` runs.
+
+        StepFailed if the service exits first, or with ``failure`` (what
+        did not happen) after ``timeout`` seconds.
+        """
         deadline = time.monotonic() + timeout
+        log = self.layout.log_file(service)
         while time.monotonic() < deadline:
             if not self.registry.alive(service):
                 raise StepFailed(f'{service} exited while starting',
-                                 service=service,
-                                 log=self.layout.log_file(service))
-            if http_status(url) in accept:
+                                 service=service, log=log)
+            if ready():
                 return
             time.sleep(0.3)
-        raise StepFailed(
-            f'{service} did not answer on {url} within {timeout}s',
-            service=service,
-            log=self.layout.log_file(service))
+        raise StepFailed(f'{failure} within {timeout}s', service=service,
+                         log=log)
+
+    def wait_http(self, service, url, timeout=90, accept=(200, 300, 401)):
+        """Wait until ``url`` answers with a status in ``accept``."""
+        self.wait_until(service, lambda: http_status(url) in accept,
+                        f'{service} did not answer on {url}', timeout)
 
 
 def http_status(url, timeout=2):

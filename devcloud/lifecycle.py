@@ -177,11 +177,9 @@ def _steps(cloud, phase):
 
         own = ()
         if service.init:
-            init_label = (service.describe_init(cloud)
-                          if service.describe_init else None)
             steps.append(graph.Step(
                 service.name + services_mod.INIT, needs(service.init_needs),
-                init_label, lambda s=service: s.init(cloud)))
+                service.init_label, lambda s=service: s.init(cloud)))
             own = (service.name + services_mod.INIT,)
         steps.append(graph.Step(
             service.name, own + needs(service.start_needs),
@@ -192,8 +190,7 @@ def _steps(cloud, phase):
 def _start_and_wait(service, cloud):
     if service.start:
         service.start(cloud)
-    if service.wait:
-        service.wait(cloud)
+    service.wait_ready(cloud)
 
 
 def _start(cloud):

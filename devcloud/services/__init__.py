@@ -51,7 +51,8 @@ class Service:
     packages: Tuple[str, ...] = ()
     install: Optional[Callable] = None
     # Each (cloud): render configuration; one-time setup (databases,
-    # keys); start the processes; wait until they answer.
+    # keys); start the processes; wait until they answer (default: until
+    # health_url answers with a status of health_accept).
     configure: Optional[Callable] = None
     init: Optional[Callable] = None
     start: Optional[Callable] = None
@@ -60,27 +61,46 @@ class Service:
     # their init) before this one's init and its start.
     init_needs: Tuple[str, ...] = ()
     start_needs: Tuple[str, ...] = ()
+    # The key of its port in cloud.ports, and (cloud) -> the URL that
+    # answers once it is healthy.
+    port: Optional[str] = None
+    health_url: Optional[Callable] = None
+    health_accept: Tuple[int, ...] = (200,)
+    health_timeout: int = 90
     # (cloud) -> [(process, port key or None, health URL builder or None)]
     # of status and health, in start order; default: one process, the
-    # service's name.
+    # service's name, with the port and health URL above.
     processes: Optional[Callable] = None
     # (cloud, undefine) -> names: what goes before the processes stop
     # (a hypervisor's guests).
     stop: Optional[Callable] = None
     # Stopped after every other process, so no client sees it go away.
     last_to_stop: bool = False
-    # (cloud) -> the line ``up`` prints while it starts and waits, and
-    # while it runs init (without one, init prints its own).
+    # (cloud) -> the line ``up`` prints while it starts and waits
+    # (default: the name, and the URL of its port); the line it prints
+    # while init runs (without one, init prints its own).
     describe: Optional[Callable] = None
-    describe_init: Optional[Callable] = None
+    init_label: Optional[str] = None
 
     def process_table(self, cloud):
         if self.processes:
             return list(self.processes(cloud))
-        return [(self.name, None, None)]
+        return [(self.name, self.port, self.health_url)]
+
+    def wait_ready(self, cloud):
+        if self.wait:
+            self.wait(cloud)
+        elif self.health_url:
+            cloud.wait_http(self.name, self.health_url(cloud),
+                            timeout=self.health_timeout,
+                            accept=self.health_accept)
 
     def label(self, cloud):
-        return self.describe(cloud) if self.describe else self.name
+        if self.describe:
+            return self.describe(cloud)
+        if self.port:
+            return f'{self.name} on {cloud.url(self.port)}'
+        return self.name
 
 
 _REGISTRY = {}

@@ -79,12 +79,7 @@ def health_url(cloud):
     return url(cloud) + '/'
 
 
-def wait_ready(cloud):
-    cloud.wait_http(SERVICE, health_url(cloud), accept=(200, 300))
-
-
 register(Service(
     SERVICE, wanted=lambda mode: mode.has_key_manager, configure=configure,
-    start=start, wait=wait_ready, start_needs=('keystone',),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe=lambda cloud: f'barbican on {url(cloud)}'))
+    start=start, start_needs=('keystone',), port=SERVICE,
+    health_url=health_url, health_accept=(200, 300)))

@@ -52,13 +52,8 @@ def health_url(cloud):
     return cloud.url('glance') + '/versions'
 
 
-def wait_ready(cloud):
-    cloud.wait_http(SERVICE, health_url(cloud), accept=(200, 300))
-
-
 register(Service(
-    SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
-    init_needs=('mariadb',), start_needs=('keystone',),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: 'glance database',
-    describe=lambda cloud: f'glance on {cloud.url(SERVICE)}'))
+    SERVICE, configure=configure, init=init, start=start,
+    init_needs=('mariadb',), start_needs=('keystone',), port=SERVICE,
+    health_url=health_url, health_accept=(200, 300),
+    init_label='glance database'))

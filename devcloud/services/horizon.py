@@ -247,10 +247,6 @@ def start(cloud):
     cloud.start(SERVICE, [_bin(cloud, 'uwsgi'), '--ini', ini], env=_env(cloud))
 
 
-def wait_ready(cloud):
-    cloud.wait_http(SERVICE, health_url(cloud), timeout=120, accept=(200,))
-
-
 def init(cloud):
     """Horizon's own venv and its configuration (which needs the venv:
     the static files are compressed there)."""
@@ -264,6 +260,5 @@ def init(cloud):
 
 
 register(Service(
-    SERVICE, phase=DASHBOARD, init=init, start=start, wait=wait_ready,
-    processes=lambda cloud: [(SERVICE, None, health_url)],
-    describe=lambda cloud: f'horizon on {url(cloud)}'))
+    SERVICE, phase=DASHBOARD, init=init, start=start, health_url=health_url,
+    health_timeout=120, describe=lambda cloud: f'horizon on {url(cloud)}'))

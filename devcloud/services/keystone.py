@@ -84,7 +84,5 @@ def ready(cloud):
 
 register(Service(
     SERVICE, configure=configure, init=init, start=start, wait=ready,
-    init_needs=('mariadb',),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: 'keystone database, keys, admin',
-    describe=lambda cloud: f'keystone on {cloud.keystone_url}'))
+    init_needs=('mariadb',), port=SERVICE, health_url=health_url,
+    init_label='keystone database, keys, admin'))

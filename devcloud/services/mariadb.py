@@ -21,7 +21,6 @@ unix socket.
 """
 import os
 import subprocess
-import time
 
 from devcloud import apt
 from devcloud.progress import StepFailed
@@ -86,21 +85,15 @@ def start(cloud):
 
 def wait_ready(cloud, timeout=60):
     """Wait for the socket, then create the services' databases."""
-    deadline = time.monotonic() + timeout
-    log = cloud.layout.log_file(SERVICE)
-    while time.monotonic() < deadline:
-        if not cloud.registry.alive(SERVICE):
-            break
-        if _sql(cloud, 'SELECT 1') == 0:
-            statements = '; '.join(
-                f'CREATE DATABASE IF NOT EXISTS {name} CHARACTER SET utf8'
-                for name in DATABASES)
-            if _sql(cloud, statements) == 0:
-                return
-            break
-        time.sleep(0.3)
-    raise StepFailed('MariaDB did not answer on ' + socket_path(cloud),
-                     service=SERVICE, log=log)
+    cloud.wait_until(SERVICE, lambda: _sql(cloud, 'SELECT 1') == 0,
+                     'MariaDB did not answer on ' + socket_path(cloud),
+                     timeout)
+    statements = '; '.join(
+        f'CREATE DATABASE IF NOT EXISTS {name} CHARACTER SET utf8'
+        for name in DATABASES)
+    if _sql(cloud, statements) != 0:
+        raise StepFailed("MariaDB did not create the services' databases",
+                         service=SERVICE, log=cloud.layout.log_file(SERVICE))
 
 
 def _sql(cloud, statements):
@@ -156,4 +149,4 @@ def _check(cloud, statements, what):
 register(Service(
     SERVICE, packages=(PACKAGE,), install=ensure_installed, init=init,
     start=start, wait=wait_ready, last_to_stop=True,
-    describe_init=lambda cloud: 'mariadb data directory'))
+    init_label='mariadb data directory'))

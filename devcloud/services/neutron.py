@@ -60,13 +60,7 @@ def health_url(cloud):
     return cloud.url(SERVICE) + '/'
 
 
-def wait_ready(cloud):
-    cloud.wait_http(SERVICE, health_url(cloud), accept=(200,))
-
-
 register(Service(
-    SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
+    SERVICE, configure=configure, init=init, start=start,
     init_needs=('mariadb',), start_needs=('keystone', 'rabbitmq'),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: 'neutron database',
-    describe=lambda cloud: f'neutron on {cloud.url(SERVICE)}'))
+    port=SERVICE, health_url=health_url, init_label='neutron database'))

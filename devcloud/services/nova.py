@@ -204,16 +204,10 @@ def health_url(cloud):
     return cloud.url('nova-api') + '/'
 
 
-def wait_api(cloud):
-    cloud.wait_http(API, health_url(cloud), accept=(200,))
-
-
 register(Service(
-    API, configure=configure, init=init, start=start_api, wait=wait_api,
-    init_needs=('mariadb', 'rabbitmq'), start_needs=('keystone',),
-    processes=lambda cloud: [(API, API, health_url)],
-    describe_init=lambda cloud: 'nova databases and cells',
-    describe=lambda cloud: f'nova-api on {cloud.url(API)}'))
+    API, configure=configure, init=init, start=start_api,
+    init_needs=('mariadb', 'rabbitmq'), start_needs=('keystone',), port=API,
+    health_url=health_url, init_label='nova databases and cells'))
 # Started once their databases and service users exist, while the APIs
 # start (the computes retry until Placement answers); a libvirt mode's
 # computes connect to libvirtd at start-up.

@@ -40,13 +40,7 @@ def health_url(cloud):
     return cloud.url('placement') + '/'
 
 
-def wait_ready(cloud):
-    cloud.wait_http(SERVICE, health_url(cloud), accept=(200,))
-
-
 register(Service(
-    SERVICE, configure=configure, init=init, start=start, wait=wait_ready,
-    init_needs=('mariadb',), start_needs=('keystone',),
-    processes=lambda cloud: [(SERVICE, SERVICE, health_url)],
-    describe_init=lambda cloud: 'placement database',
-    describe=lambda cloud: f'placement on {cloud.url(SERVICE)}'))
+    SERVICE, configure=configure, init=init, start=start,
+    init_needs=('mariadb',), start_needs=('keystone',), port=SERVICE,
+    health_url=health_url, init_label='placement database'))

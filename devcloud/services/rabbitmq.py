@@ -20,11 +20,9 @@ log directories, our own epmd (Erlang's port mapper) on a loopback port,
 and Erlang distribution bound to 127.0.0.1.
 """
 import os
-import time
 
 from devcloud import apt
 from devcloud import ports as ports_mod
-from devcloud.progress import StepFailed
 from devcloud.services import Service, register
 
 SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
@@ -99,22 +97,14 @@ def ensure_vhost(cloud, vhost):
     ctl = [CTL, '--node', _node(cloud)]
     cloud.run(SERVICE, ctl + ['add_vhost', vhost], env=env, timeout=120)
     cloud.run(SERVICE, ctl + ['set_permissions', '-p', vhost, 'devcloud',
-                                 '.*', '.*', '.*'], env=env, timeout=120)
+                              '.*', '.*', '.*'], env=env, timeout=120)
     cloud.mark_done(marker)
 
 
 def wait_ready(cloud, timeout=60):
-    deadline = time.monotonic() + timeout
-    log = cloud.layout.log_file(SERVICE)
-    while time.monotonic() < deadline:
-        if not cloud.registry.alive(SERVICE):
-            break
-        if ports_mod.is_listening(cloud.ports['rabbitmq']):
-            return
-        time.sleep(0.3)
-    raise StepFailed("RabbitMQ did not listen on 127.0.0.1:"
-                     f"{cloud.ports['rabbitmq']}", service=SERVICE,
-                     log=log)
+    port = cloud.ports[SERVICE]
+    cloud.wait_until(SERVICE, lambda: ports_mod.is_listening(port),
+                     f'RabbitMQ did not listen on 127.0.0.1:{port}', timeout)
 
 
 register(Service(

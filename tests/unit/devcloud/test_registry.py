@@ -11,12 +11,14 @@
 # under the License.
 
 """The service registry and the step graph ``up`` starts a cloud with."""
+import dataclasses
 import io
 import pkgutil
 import threading
 import time
 from unittest import mock
 
+import fixtures
 import testtools
 
 from devcloud import graph, lifecycle, modes, progress
@@ -174,3 +176,93 @@ class TestGraph(testtools.TestCase):
             graph.Step('b', ('a',), None, nothing)])
         self.assertRaises(ValueError, graph.run, self.progress, [
             graph.Step('a', ('ghost',), None, nothing)])
+
+
+class TestUpOrder(testtools.TestCase):
+    """lifecycle._start with every step of every service recorded."""
+
+    def _start(self, mode_name):
+        cloud = temp_cloud.make(self, mode_name)
+        calls = []
+        lock = threading.Lock()
+
+        def record(*what):
+            with lock:
+                calls.append(what)
+
+        def recorded(service):
+            steps = {}
+            for step in ('configure', 'init', 'start', 'wait'):
+                if getattr(service, step) or (step == 'wait' and
+                                              service.health_url):
+                    steps[step] = (lambda cloud, step=step:
+                                   record(step, service.name))
+            if service.wait or service.health_url:
+                # Waits take time: a step that does not wait for them
+                # runs before they end.
+                steps['wait'] = lambda cloud: (time.sleep(0.05),
+                                               record('wait', service.name))
+            return dataclasses.replace(service, **steps)
+
+        fakes = [recorded(s) for s in services.registered()
+                 if s.wanted(cloud.mode)]
+        self.useFixture(fixtures.MockPatch(
+            'devcloud.services.for_mode', return_value=fakes))
+        self.useFixture(fixtures.MockPatchObject(cloud, 'load_settings'))
+        self.useFixture(fixtures.MockPatch(
+            'devcloud.seed.run',
+            side_effect=lambda cloud, action, **kw: record('seed', action)))
+        self.useFixture(fixtures.MockPatch(
+            'devcloud.services.nova.manage',
+            side_effect=lambda cloud, *args: record('nova-manage', *args)))
+        self.useFixture(fixtures.MockPatch(
+            'devcloud.lifecycle._write_clouds_yaml',
+            side_effect=lambda cloud: record('clouds.yaml')))
+        lifecycle._start(cloud)
+        return calls
+
+    def test_fake_driver_mode(self):
+        self._check('2026.1')
+
+    def test_libvirt_mode(self):
+        self._check('2026.1-libvirt')
+
+    def _check(self, mode_name):
+        calls = self._start(mode_name)
+        at = {call: index for index, call in enumerate(calls)}
+        # Everything is configured before anything starts.
+        last_configure = max(i for c, i in at.items()
+                             if c[0] == 'configure')
+        self.assertLess(last_configure, min(
+            i for c, i in at.items() if c[0] != 'configure'))
+        for service in services.registered():
+            step = 'start' if service.start else 'wait'
+            for need in service.start_needs + service.init_needs:
+                if services.service_of(need) not in {
+                        c[1] for c in calls if len(c) > 1}:
+                    continue  # not run in this mode
+                if need.endswith(services.INIT):
+                    ready = ('init', services.service_of(need))
+                else:
+                    ready = ('wait', need)
+                if ready in at and (step, service.name) in at:
+                    self.assertLess(at[ready], at[step, service.name],
+                                    (mode_name, service.name, need))
+        # What the cloud itself needs, whatever a service declares:
+        # Nova's daemons report with their service users, and a
+        # libvirt mode's compute connects to libvirtd at start-up.
+        daemons = at['start', 'nova-daemons']
+        self.assertLess(at['wait', 'keystone'], daemons)
+        self.assertLess(at['init', 'nova-api'], daemons)
+        if mode_name.endswith('libvirt'):
+            self.assertLess(at['wait', 'libvirtd'], daemons)
+        for api in ('placement', 'glance', 'neutron', 'nova-api'):
+            self.assertLess(at['init', api], at['start', api])
+            self.assertLess(at['wait', 'keystone'], at['start', api])
+        seeded = at['seed', 'resources']
+        self.assertLess(at['start', 'nova-daemons'], seeded)
+        self.assertLess(at['wait', 'nova-api'], seeded)
+        self.assertLess(seeded, at['nova-manage', 'cell_v2',
+                                   'discover_hosts', '--verbose'])
+        self.assertLess(at[('clouds.yaml',)], at['init', 'horizon'])
+        self.assertEqual(('wait', 'horizon'), calls[-1])
