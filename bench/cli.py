@@ -19,12 +19,12 @@ import sys
 import time
 import types
 
-from bench_lib import cloud
-from bench_lib import machine
-from bench_lib import paths
-from bench_lib import report
-from bench_lib import requests_count
-from bench_lib import venvs
+from bench import cloud
+from bench import machine
+from bench import paths
+from bench import report
+from bench import requests_count
+from bench import venvs
 
 PARTS = {
     'requests': 'part_requests',
@@ -128,7 +128,7 @@ def _measure_without_devcloud(args):
     }
     for part in args.parts:
         print('bench: part %s' % part, file=sys.stderr)
-        module = __import__('bench_lib.' + PARTS[part], fromlist=['run'])
+        module = __import__('bench.' + PARTS[part], fromlist=['run'])
         result = module.run(ctx)
         document['parts'][part] = result
         document['figures'] += result['figures']
@@ -157,7 +157,7 @@ def _measure(args, bench_venvs, env, the_cloud):
         if part not in args.parts:
             continue
         print('bench: part %s' % part, file=sys.stderr)
-        module = __import__('bench_lib.' + PARTS[part], fromlist=['run'])
+        module = __import__('bench.' + PARTS[part], fromlist=['run'])
         result = module.run(ctx)
         document['parts'][part] = result
         document['figures'] += result['figures']
