@@ -65,11 +65,17 @@ def parse(argv):
                         help='only delete the bench servers and flavor')
     args = parser.parse_args(argv)
     args.parts = [p for p in args.parts.split(',') if p]
+    if not args.parts:
+        parser.error('--parts names none of %s' % ', '.join(ORDER))
     unknown = set(args.parts) - set(PARTS)
     if unknown:
         parser.error('unknown parts: %s' % ', '.join(sorted(unknown)))
-    args.tiers = sorted(int(t) for t in args.tiers.split(','))
-    if set(args.tiers) - set(cloud.TIERS):
+    try:
+        args.tiers = sorted({int(t) for t in args.tiers.split(',') if t})
+    except ValueError:
+        parser.error('--tiers %r: not a comma-separated list of server '
+                     'counts' % args.tiers)
+    if not args.tiers or set(args.tiers) - set(cloud.TIERS):
         parser.error('tiers are among %s' % sorted(cloud.TIERS))
     if args.repeat < 1:
         parser.error('--repeat must be at least 1')
