@@ -36,7 +36,7 @@ DEBUG = '\n'.join([
     '"http://127.0.0.1:9292/v2/images?id=in%3Aa%2Cb" ' + TOKEN,
     'REQ: curl -g -i --cacert "/etc/ssl/ca.pem" -X GET '
     'http://127.0.0.1:9292/ ' + TOKEN,
-    'REQ: curl -g -i -X POST http://127.0.0.1:9999/x -d \'{}\'',
+    "REQ: curl -g -i -X POST http://127.0.0.1:9999/x -d '{}'",
     'RESP BODY: {"servers": []}',
 ])
 
