@@ -14,10 +14,10 @@
 import json
 import subprocess
 
-from bench_lib import cloud
-from bench_lib import figures
-from bench_lib import paths
-from bench_lib import venvs
+from bench import cloud
+from bench import figures
+from bench import paths
+from bench import venvs
 
 # No target for the SDK: the ratio is reported for comparison.
 TARGET = None

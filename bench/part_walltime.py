@@ -11,10 +11,10 @@
 # under the License.
 
 """Part 2: wall time of the CLI pairs with 1, 50 and 200 servers."""
-from bench_lib import cloud
-from bench_lib import figures
-from bench_lib import timing
-from bench_lib.part_requests import MATCH
+from bench import cloud
+from bench import figures
+from bench import timing
+from bench.part_requests import MATCH
 
 SHOW_TARGET = 0.8
 LIST_TARGET = 1.05

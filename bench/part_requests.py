@@ -11,8 +11,8 @@
 # under the License.
 
 """Part 1: requests per command at the HTTP boundary (``--debug``)."""
-from bench_lib import figures
-from bench_lib import requests_count as rc
+from bench import figures
+from bench import requests_count as rc
 
 MATCH = 'hw_machine_type=pc'
 

@@ -15,7 +15,7 @@ import os
 import platform
 import subprocess
 
-from bench_lib import venvs
+from bench import venvs
 
 PACKAGES = ('python-openstackclient', 'openstacksdk', 'keystoneauth1',
             'osc-lib', 'cliff', 'osc-image-props')

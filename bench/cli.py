@@ -19,12 +19,12 @@ import sys
 import time
 import types
 
-from bench_lib import cloud
-from bench_lib import machine
-from bench_lib import paths
-from bench_lib import report
-from bench_lib import requests_count
-from bench_lib import venvs
+from bench import cloud
+from bench import machine
+from bench import paths
+from bench import report
+from bench import requests_count
+from bench import venvs
 
 PARTS = {
     'requests': 'part_requests',
@@ -65,11 +65,17 @@ def parse(argv):
                         help='only delete the bench servers and flavor')
     args = parser.parse_args(argv)
     args.parts = [p for p in args.parts.split(',') if p]
+    if not args.parts:
+        parser.error('--parts names none of %s' % ', '.join(ORDER))
     unknown = set(args.parts) - set(PARTS)
     if unknown:
         parser.error('unknown parts: %s' % ', '.join(sorted(unknown)))
-    args.tiers = sorted(int(t) for t in args.tiers.split(','))
-    if set(args.tiers) - set(cloud.TIERS):
+    try:
+        args.tiers = sorted({int(t) for t in args.tiers.split(',') if t})
+    except ValueError:
+        parser.error('--tiers %r: not a comma-separated list of server '
+                     'counts' % args.tiers)
+    if not args.tiers or set(args.tiers) - set(cloud.TIERS):
         parser.error('tiers are among %s' % sorted(cloud.TIERS))
     if args.repeat < 1:
         parser.error('--repeat must be at least 1')
@@ -128,7 +134,7 @@ def _measure_without_devcloud(args):
     }
     for part in args.parts:
         print('bench: part %s' % part, file=sys.stderr)
-        module = __import__('bench_lib.' + PARTS[part], fromlist=['run'])
+        module = __import__('bench.' + PARTS[part], fromlist=['run'])
         result = module.run(ctx)
         document['parts'][part] = result
         document['figures'] += result['figures']
@@ -157,7 +163,7 @@ def _measure(args, bench_venvs, env, the_cloud):
         if part not in args.parts:
             continue
         print('bench: part %s' % part, file=sys.stderr)
-        module = __import__('bench_lib.' + PARTS[part], fromlist=['run'])
+        module = __import__('bench.' + PARTS[part], fromlist=['run'])
         result = module.run(ctx)
         document['parts'][part] = result
         document['figures'] += result['figures']

@@ -26,7 +26,9 @@ import re
 import subprocess
 import urllib.parse
 
-_REQ = re.compile(r'^REQ: curl -g -i (?:--insecure )?-X (\w+) (\S+)')
+# With TLS, keystoneauth writes --insecure or --cacert "FILE" before -X.
+_REQ = re.compile(
+    r'^REQ: curl -g -i (?:--insecure |--cacert "[^"]*" )?-X (\w+) (\S+)')
 _VERSION_PATH = re.compile(r'^/?(v[0-9.]+)?/?$')
 _NAMES = {'nova-api': 'compute', 'glance': 'image', 'keystone': 'identity',
           'placement': 'placement', 'neutron': 'network'}

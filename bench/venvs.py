@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 
-from bench_lib import paths
+from bench import paths
 
 PLUGIN = 'venv-plugin'
 PLAIN = 'venv-plain'

@@ -21,9 +21,9 @@ The CPU time (user+sys) of the same runs is reported beside it: on a
 shared machine the wall-time ratio mostly measures how long Keystone and
 Nova take to answer, the CPU ratio what the client itself costs.
 """
-from bench_lib import figures
-from bench_lib import requests_count as rc
-from bench_lib import timing
+from bench import figures
+from bench import requests_count as rc
+from bench import timing
 
 TARGET = 1.10
 # Against token issue + the GET with curl: what the client adds on top.

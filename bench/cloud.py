@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from bench_lib import paths
+from bench import paths
 from devcloud import facts, modes
 
 FLAVOR = 'bench-nano'

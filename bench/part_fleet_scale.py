@@ -30,9 +30,9 @@ import sys
 import time
 import urllib.request
 
-from bench_lib import figures
-from bench_lib import paths
-from bench_lib import venvs
+from bench import figures
+from bench import paths
+from bench import venvs
 
 SERVERS = 10000
 SPEED_TARGET = 0.5
@@ -43,8 +43,7 @@ LABEL = 'FAKE cloud on loopback, %d servers' % SERVERS
 
 def _start():
     proc = subprocess.Popen(
-        [sys.executable, os.path.join(paths.TOOLS, 'bench_lib',
-                                      'fakecloud.py'), str(SERVERS)],
+        [sys.executable, paths.FAKECLOUD, str(SERVERS)],
         stdout=subprocess.PIPE, text=True)
     port = int(proc.stdout.readline())
     return proc, 'http://127.0.0.1:%d' % port

@@ -16,9 +16,9 @@ import os
 import subprocess
 import sys
 
-from bench_lib import cloud
-from bench_lib import figures
-from bench_lib import paths
+from bench import cloud
+from bench import figures
+from bench import paths
 
 TARGET = 1.05
 

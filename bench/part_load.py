@@ -21,9 +21,9 @@ difference can come from the plugin at all.
 import re
 import subprocess
 
-from bench_lib import figures
-from bench_lib import timing
-from bench_lib import venvs
+from bench import figures
+from bench import timing
+from bench import venvs
 
 TARGET = 1.03
 _PRELOAD = ('import openstackclient.shell, openstack.compute.v2.server, '

@@ -21,10 +21,10 @@ import json
 import subprocess
 import time
 
-from bench_lib import cloud
-from bench_lib import figures
-from bench_lib import requests_count as rc
-from bench_lib import timing
+from bench import cloud
+from bench import figures
+from bench import requests_count as rc
+from bench import timing
 
 DRIFT_TARGET = 1.3
 SUMMARY_TARGET = 1.05

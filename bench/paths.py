@@ -13,11 +13,13 @@
 """Where things are: the repository, .bench/ and the devcloud."""
 import os
 
-TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REPO = os.path.dirname(TOOLS)
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(PACKAGE_DIR)
 BENCH_DIR = os.path.join(REPO, '.bench')
-INVENV = os.path.join(TOOLS, 'bench_lib', 'invenv')
-DEVCLOUD = os.path.join(TOOLS, 'devcloud')
+INVENV = os.path.join(PACKAGE_DIR, 'invenv')
+# Run as a script by the fleet benchmark's large tier.
+FAKECLOUD = os.path.join(PACKAGE_DIR, 'fakecloud.py')
+DEVCLOUD = os.path.join(REPO, 'tools', 'devcloud')
 CONSTRAINTS = os.path.join(REPO, 'constraints',
                            'upper-constraints-2024.2.txt')
 NEWEST_CONSTRAINTS = os.path.join(REPO, 'constraints',
