@@ -396,3 +396,53 @@ class HostReboot(base.TestCase):
         self.assertNotIn('Nova restarts the server when the host boots',
                          reason)
 
+
+class ListUntold(base.TestCase):
+    """Servers whose mode cannot be told are counted under a filter."""
+
+    max_version = '2.103'
+
+    def test_counted_under_each_filter(self):
+        one = ('1 vTPM server whose secret security mode cannot be told '
+               '(flavor extra specs hidden from you) is not listed: it may '
+               'match the filter.')
+        for options, listed in (
+            (('--live-migratable',), 1),
+            (('--not-live-migratable',), 1),
+            (('--secret-security', 'host'), 1),
+            (('--secret-security', 'user'), 1),
+        ):
+            with self.subTest(options=options):
+                self.cloud.servers.clear()
+                _vtpm_server(self.cloud, hide_specs=True)
+                _vtpm_server(self.cloud,
+                             specs={'hw:tpm_secret_security': 'host'})
+                _vtpm_server(self.cloud)
+                status, out, err = self.run_cli(
+                    'server', 'vtpm', 'list', *options, '-f', 'value')
+                self.assertEqual(0, status, err)
+                self.assertEqual(listed, len(out.splitlines()))
+                self.assertIn(one, err.splitlines())
+
+    def test_none_listed_is_not_the_only_word(self):
+        _vtpm_server(self.cloud, hide_specs=True)
+        _vtpm_server(self.cloud, hide_specs=True)
+        status, out, err = self.run_cli(
+            'server', 'vtpm', 'list', '--not-live-migratable', '-f', 'value')
+        self.assertEqual(0, status, err)
+        self.assertEqual('', out)
+        self.assertEqual(
+            ['No server with a vTPM is listed.',
+             '2 vTPM servers whose secret security mode cannot be told '
+             '(flavor extra specs hidden from you) are not listed: they may '
+             'match the filter.'],
+            err.splitlines())
+
+    def test_without_a_filter_they_are_listed(self):
+        sid = _vtpm_server(self.cloud, hide_specs=True)
+        status, out, err = self.run_cli('server', 'vtpm', 'list', '-f',
+                                        'json')
+        self.assertEqual(0, status, err)
+        self.assertEqual([sid], [r['ID'] for r in json.loads(out)])
+        self.assertNotIn('may match the filter', err)
+
