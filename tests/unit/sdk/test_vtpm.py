@@ -446,3 +446,29 @@ class ListUntold(base.TestCase):
         self.assertEqual([sid], [r['ID'] for r in json.loads(out)])
         self.assertNotIn('may match the filter', err)
 
+
+class ValueFormat(base.TestCase):
+    """-f value: an unknown value is an empty field, not 'None'."""
+
+    max_version = '2.103'
+
+    def test_list_unknown_is_empty_and_none_is_text(self):
+        hidden = _vtpm_server(self.cloud, hide_specs=True)
+        literal = _vtpm_server(self.cloud,
+                               specs={'hw:tpm_secret_security': 'None'})
+        status, out, err = self.run_cli('server', 'vtpm', 'list', '-f',
+                                        'value', '-c', 'ID', '-c',
+                                        'Secret Security', '-c', 'Source',
+                                        '-c', 'Live Migratable')
+        self.assertEqual(0, status, err)
+        self.assertEqual(
+            sorted(['%s   ' % hidden, '%s None flavor False' % literal]),
+            sorted(out.splitlines()))
+
+    def test_show_unknown_is_empty(self):
+        sid = _vtpm_server(self.cloud, hide_specs=True)
+        status, out, err = self.run_cli(
+            'server', 'vtpm', 'show', sid, '-f', 'value',
+            '-c', 'vtpm', '-c', 'secret_security', '-c', 'live_migratable')
+        self.assertEqual(0, status, err)
+        self.assertEqual(['True', '', ''], out.splitlines())
