@@ -469,25 +469,33 @@ OWNER_ONLY = (
 )
 
 
+#: ``(restarts_after_host_reboot, reason)`` of each mode Nova knows, on
+#: 33.0.0 and later. doc/source/vtpm.rst shows these texts.
+HOST_REBOOT = {
+    HOST: (True, 'Secret security host: the host keeps the vTPM secret. %s'
+           % WITHOUT_OWNER),
+    DEPLOYMENT: (True, "Secret security deployment: Nova's service user "
+                       'owns the vTPM secret. %s' % WITHOUT_OWNER),
+    USER: (False, 'Secret security user: the vTPM secret belongs to the '
+                  'owner. %s' % OWNER_ONLY),
+}
+#: The same on a Nova without modes (before 33.0.0).
+RELEASE_HOST_REBOOT = (False, 'Nova before 33.0.0: the vTPM secret '
+                              'belongs to the owner. %s' % OWNER_ONLY)
+
+
 def _host_reboot(mode, source):
     """``(restarts_after_host_reboot, reason)``: True when Nova can start
     the server again without its owner."""
     return _by_mode(
         mode, source,
-        release=(False, 'Nova before 33.0.0: %s' % OWNER_ONLY),
+        release=RELEASE_HOST_REBOOT,
         unknown=(None, (
             'Whether Nova can start it again without the owner after a '
             'host reboot depends on the secret security mode, which cannot '
             'be told.'
         )),
-        modes={
-            HOST: (True, 'Secret security host: the host keeps the vTPM '
-                         'secret. %s' % WITHOUT_OWNER),
-            DEPLOYMENT: (True, "Secret security deployment: Nova's service "
-                               'user owns the vTPM secret. %s'
-                               % WITHOUT_OWNER),
-            USER: (False, 'Secret security user: %s' % OWNER_ONLY),
-        },
+        modes=HOST_REBOOT,
         other=(False, (
             'Secret security %%s is neither host nor deployment, so Nova '
             'keeps its vTPM secret as in mode user. %s' % OWNER_ONLY
