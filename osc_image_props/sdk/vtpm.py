@@ -379,7 +379,7 @@ def _mode(specs, cloud_max, warnings):
         return USER, DEFAULT
     if mode not in MODES:
         warnings.append(
-            'Secret security %s is not a mode Nova knows (%s): Nova\'s '
+            "Secret security %s is not a mode Nova knows (%s): Nova's "
             'scheduler fails every request for a flavor in this mode '
             '(tpm_secret_security_filter), so the server cannot be '
             'cold-migrated, nor resized to a flavor in a mode Nova does not '
