@@ -64,7 +64,8 @@ class DriftExitCode(commands.AfterOutput):
         return status
 
 
-class DiffServerImageProperties(DriftExitCode, command.Lister):
+class DiffServerImageProperties(commands.Bounded, DriftExitCode,
+                                command.Lister):
     """Compare a server's image properties with its image in Glance now.
 
     Nova keeps the image properties it copied when it booted or rebuilt the

@@ -31,7 +31,8 @@ COLUMNS = (
 )
 
 
-class DriftServerImageProperties(diff.DriftExitCode, command.Lister):
+class DriftServerImageProperties(commands.Bounded, diff.DriftExitCode,
+                                 command.Lister):
     """List the servers whose image properties differ from their image now.
 
     One row per server and property that differs between the copy Nova
