@@ -22,6 +22,7 @@ from osc_image_props.sdk.api import find_server
 from osc_image_props.sdk.api import get_image_properties
 from osc_image_props.sdk.api import list_image_properties
 from osc_image_props.sdk.api import matches
+from osc_image_props.sdk.bound import deadline
 from osc_image_props.sdk.drift import ImagePropertiesDrift
 from osc_image_props.sdk.drift import image_properties_drift
 from osc_image_props.sdk.drift import PropertyDrift
@@ -30,6 +31,7 @@ from osc_image_props.sdk.exceptions import ImagePropertiesError
 from osc_image_props.sdk.exceptions import ImagePropertiesMissing
 from osc_image_props.sdk.exceptions import ImagePropertiesPagingError
 from osc_image_props.sdk.exceptions import ImagePropertiesProtocolError
+from osc_image_props.sdk.exceptions import ImagePropertiesTimeout
 from osc_image_props.sdk.exceptions import ImagePropertiesUnreachable
 from osc_image_props.sdk.exceptions import ImagePropertiesUnsupported
 from osc_image_props.sdk.exceptions import ImagePropertiesVersionConflict
@@ -50,6 +52,7 @@ __all__ = [
     'ImagePropertiesMissing',
     'ImagePropertiesPagingError',
     'ImagePropertiesProtocolError',
+    'ImagePropertiesTimeout',
     'ImagePropertiesUnreachable',
     'ImagePropertiesUnsupported',
     'ImagePropertiesVersionConflict',
@@ -61,6 +64,7 @@ __all__ = [
     'ServerDrift',
     'Summary',
     'VtpmView',
+    'deadline',
     'find_server',
     'fleet_drift',
     'get_image_properties',
