@@ -54,9 +54,17 @@ class TestKeyEscapes(test_hooks.HookTestCase):
                          set(self._column('--image-property', 'x=y=2')))
 
     def test_value_is_verbatim(self):
-        self.cloud.servers[self.odd]['image']['properties']['v'] = 'p=q\\,'
-        self.assertEqual({self.odd},
-                         set(self._column('--image-property', 'v=p=q\\,')))
+        # The escapes of a name, and the separator, are the value's own
+        # characters.
+        verbatim = 'p\\=q\\\\r=s\\,'
+        properties = self.cloud.servers[self.odd]['image']['properties']
+        properties['v'] = verbatim
+        unescaped = self.cloud.add_server(
+            name='unescaped', properties={'v': 'p=q\\r=s\\,'})
+        self.assertEqual({self.odd}, set(self._column(
+            '--image-property', 'v=' + verbatim)))
+        self.assertEqual({unescaped}, set(self._column(
+            '--image-property', 'v=p=q\\r=s\\,')))
 
 
 class TestDefaultTimeout(test_hooks.HookTestCase):
@@ -84,9 +92,16 @@ class TestDefaultTimeout(test_hooks.HookTestCase):
                                                self.web))
 
     def test_stock_commands_keep_theirs(self):
-        _, stock = self.run_without_plugin('server', 'show', self.web)
-        self.assertEqual({None}, self._timeouts(
-            'server', 'show', self.web, '--image-properties'))
+        for stock_argv, option in (
+            (('server', 'show', self.web), ('--image-properties',)),
+            (('server', 'list'), ('--image-property', 'os_distro')),
+        ):
+            with fixtures.MonkeyPatch('cliff.command.Command._load_hooks',
+                                      test_hooks._no_hooks):
+                stock = self._timeouts(*stock_argv)
+            self.assertEqual({None}, stock)
+            self.assertEqual(stock, self._timeouts(*stock_argv))
+            self.assertEqual(stock, self._timeouts(*stock_argv, *option))
 
 
 class TestEmptyServer(test_hooks.HookTestCase):
