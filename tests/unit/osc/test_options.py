@@ -67,6 +67,65 @@ class TestKeyEscapes(test_hooks.HookTestCase):
             '--image-property', 'v=p=q\\r=s\\,')))
 
 
+class TestNamesAndConditions(test_hooks.HookTestCase):
+    """What users type: names with digits, capitals and punctuation."""
+
+    NAMES = {'v2': 'a', 'Hw.9': 'b', 'a+b': 'c', 'plain': 'd'}
+
+    def setUp(self):
+        super().setUp()
+        self.named = self.cloud.add_server(name='named',
+                                           properties=self.NAMES)
+
+    def _rows(self, *argv):
+        status, out, err = self.run_cli('server', 'list', *argv,
+                                        '-f', 'json')
+        self.assertEqual(0, status, err)
+        return {r['ID']: r.get('Image Properties') for r in json.loads(out)}
+
+    def test_key_list(self):
+        rows = self._rows('--image-properties', 'v2,Hw.9,a+b')
+        self.assertEqual({'v2': 'a', 'Hw.9': 'b', 'a+b': 'c'},
+                         rows[self.named])
+
+    def test_long_key_list(self):
+        keys = ['k%03d' % n for n in range(80)] + ['plain']
+        self.assertGreater(len(','.join(keys)), 256)
+        rows = self._rows('--image-properties', ','.join(keys))
+        self.assertEqual({'plain': 'd'}, rows[self.named])
+
+    def test_condition_names(self):
+        for condition in ('Hw.9=b', 'v2=a', 'a+b=c', 'Hw.9', 'v2'):
+            with self.subTest(condition=condition):
+                self.assertEqual({self.named}, set(self._rows(
+                    '--image-property', condition)))
+
+    def test_empty_name(self):
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-property', '=pc')
+        self.assertEqual(
+            "--image-property needs a property name: '=pc'",
+            self.assertOneLineError(status, out, err))
+
+    def test_one_name_two_conditions(self):
+        for first, second in (('v2=a', 'v2=b'), ('v2=b', 'v2=a'),
+                              ('v2', 'v2=a'), ('v2=a', 'v2')):
+            with self.subTest(first=first, second=second):
+                status, out, err = self.run_cli(
+                    'server', 'list', '--image-property', first,
+                    '--image-property', second)
+                self.assertEqual(
+                    "--image-property 'v2' is given twice with different "
+                    "conditions.", self.assertOneLineError(status, out, err))
+
+    def test_one_name_same_condition_twice(self):
+        for condition in ('v2=a', 'v2'):
+            with self.subTest(condition=condition):
+                self.assertEqual({self.named}, set(self._rows(
+                    '--image-property', condition,
+                    '--image-property', condition)))
+
+
 class TestDefaultTimeout(test_hooks.HookTestCase):
 
     def _timeouts(self, *argv):
