@@ -1,0 +1,74 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Whole answers of the vTPM view where only a part of one was checked.
+
+Refused operations before Nova 33.0.0 and with a mode that cannot be
+told, tpm-crb at TPM 2.0, malformed flavors.
+"""
+
+from osc_image_props import sdk
+from tests.unit import base
+from tests.unit.sdk.test_vtpm import _vtpm_server
+
+ALWAYS = ('rebuild', 'shelve', 'rescue', 'evacuate')
+
+
+class Answers(base.TestCase):
+    max_version = '2.103'
+
+    def view(self, **kwargs):
+        sid = _vtpm_server(self.cloud, **kwargs)
+        return sdk.get_vtpm(self.connect(), sid)
+
+    def test_refused_before_modes(self):
+        # No mode, so no resize between modes to refuse.
+        self.cloud.max_version = '2.100'
+        view = self.view()
+        self.assertEqual(('user', 'release'),
+                         (view.secret_security, view.secret_security_source))
+        self.assertEqual(('live-migration',) + ALWAYS,
+                         view.refused_operations)
+
+    def test_refused_with_the_mode_hidden(self):
+        view = self.view(hide_specs=True)
+        self.assertIsNone(view.live_migratable)
+        self.assertEqual(ALWAYS, view.refused_operations)
+
+    def test_crb_at_2_0_is_not_warned(self):
+        view = self.view(properties={'hw_tpm_version': '2.0',
+                                     'hw_tpm_model': 'tpm-crb'})
+        self.assertEqual(('2.0', 'tpm-crb'), (view.version, view.model))
+        self.assertEqual((), view.warnings)
+
+    def _protocol_error(self, flavor):
+        sid = _vtpm_server(self.cloud)
+        self.cloud.servers[sid]['flavor'] = flavor
+        exc = self.assertRaises(sdk.ImagePropertiesProtocolError,
+                                sdk.get_vtpm, self.connect(), sid)
+        return sid, str(exc)
+
+    def test_flavor_not_an_object(self):
+        sid, message = self._protocol_error('m1.tiny')
+        self.assertEqual('The compute API returned server %s without a '
+                         'valid "flavor" object.' % sid, message)
+
+    def test_extra_specs_not_an_object_of_strings(self):
+        for specs in (['hw:tpm_version'], {'hw:tpm_version': 2.0},
+                      {'hw:tpm_secret_security': None}):
+            with self.subTest(specs=specs):
+                sid, message = self._protocol_error({
+                    'original_name': 'm1.tiny', 'extra_specs': specs})
+                self.assertEqual(
+                    'The compute API returned server %s with malformed '
+                    '"flavor.extra_specs": expected an object of strings.'
+                    % sid, message)
