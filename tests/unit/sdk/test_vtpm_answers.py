@@ -13,10 +13,12 @@
 """Whole answers of the vTPM view where only a part of one was checked.
 
 Refused operations before Nova 33.0.0 and with a mode that cannot be
-told, tpm-crb at TPM 2.0, malformed flavors.
+told, tpm-crb at TPM 2.0, malformed flavors, and every reason and warning
+formatted.
 """
 
 from osc_image_props import sdk
+from osc_image_props.sdk import vtpm as vtpm_rules
 from tests.unit import base
 from tests.unit.sdk.test_vtpm import _vtpm_server
 
@@ -72,3 +74,29 @@ class Answers(base.TestCase):
                     'The compute API returned server %s with malformed '
                     '"flavor.extra_specs": expected an object of strings.'
                     % sid, message)
+
+    def test_reasons_and_warnings_are_formatted(self):
+        # Each kind of text, with the value it must name in place.
+        cases = (
+            ({'specs': {'hw:tpm_version': '2.0'}, 'volume_backed': True},
+             'warnings', 'so the TPM model'),
+            ({'properties': {'hw_tpm_version': '2.0',
+                             'hw_vtpm_secret_security': 'host'}},
+             'warnings', 'The image property hw_vtpm_secret_security does'),
+            ({'specs': {'hw:tpm_secret_security': 'weird'}},
+             'live_migratable_reason', 'Secret security weird'),
+            ({'properties': {'hw_tpm_version': '3.0'}},
+             'restarts_after_host_reboot_reason', 'with %s = True'
+             % vtpm_rules.RESUME_OPTION),
+        )
+        for kwargs, field, named in cases:
+            with self.subTest(field=field, named=named):
+                view = self.view(**kwargs)
+                texts = [view.live_migratable_reason,
+                         view.restarts_after_host_reboot_reason,
+                         *view.warnings]
+                for text in filter(None, texts):
+                    self.assertNotRegex(text, '%[sr]')
+                shown = getattr(view, field)
+                self.assertIn(named, ' '.join(
+                    shown if isinstance(shown, tuple) else [shown]))
