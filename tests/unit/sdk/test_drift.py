@@ -112,6 +112,14 @@ class TestDrift(base.TestCase):
         result = sdk.image_properties_drift(self.connect(), server_id)
         os_distro, = [p for p in result.properties if p.name == 'os_distro']
         self.assertEqual('unchanged', os_distro.state)
+        # ASCII: Nova keeps exactly the first 255 characters.
+        self._image_now(os_distro='a' * 300)
+        for kept, state in (('a' * 255, 'unchanged'), ('a' * 254, 'changed')):
+            server_id = self.cloud.add_server(properties={'os_distro': kept})
+            result = sdk.image_properties_drift(self.connect(), server_id)
+            self.assertEqual(
+                [state], [p.state for p in result.properties
+                          if p.name == 'os_distro'])
 
 
 class TestRecordedByNova(base.TestCase):
@@ -230,7 +238,8 @@ class TestResultsAsValues(base.TestCase):
 
     def test_recorded_is_not_drift_by_default(self):
         recorded = drift_mod.PropertyDrift(
-            'hw_machine_type', 'pc-q35-8.2', None, drift_mod.RECORDED)
+            'hw_machine_type', 'pc-q35-8.2', None,
+            json.loads(json.dumps(drift_mod.RECORDED)))
         result = drift_mod.ImagePropertiesDrift(
             None, fakes.IMAGE_ID, True, (recorded,))
         self.assertEqual(((), (recorded,), False),
