@@ -14,8 +14,10 @@
 
 Refused operations before Nova 33.0.0 and with a mode that cannot be
 told, tpm-crb at TPM 2.0, malformed flavors, and every reason and warning
-formatted.
+formatted, and the view as a frozen value.
 """
+
+import dataclasses
 
 from osc_image_props import sdk
 from osc_image_props.sdk import vtpm as vtpm_rules
@@ -36,8 +38,9 @@ class Answers(base.TestCase):
         # No mode, so no resize between modes to refuse.
         self.cloud.max_version = '2.100'
         view = self.view()
-        self.assertEqual(('user', 'release'),
-                         (view.secret_security, view.secret_security_source))
+        self.assertEqual(('user', 'release', False),
+                         (view.secret_security, view.secret_security_source,
+                          view.live_migratable))
         self.assertEqual(('live-migration',) + ALWAYS,
                          view.refused_operations)
 
@@ -51,6 +54,21 @@ class Answers(base.TestCase):
                                      'hw_tpm_model': 'tpm-crb'})
         self.assertEqual(('2.0', 'tpm-crb'), (view.version, view.model))
         self.assertEqual((), view.warnings)
+
+    def test_same_value_on_both_sides_is_no_conflict(self):
+        view = self.view(specs={'hw:tpm_version': '2.0',
+                                'hw:tpm_model': 'tpm-crb'},
+                         properties={'hw_tpm_version': '2.0',
+                                     'hw_tpm_model': 'tpm-crb'})
+        self.assertEqual(('flavor', 'flavor'),
+                         (view.version_source, view.model_source))
+        self.assertEqual((), view.warnings)
+
+    def test_view_is_a_frozen_value(self):
+        view = self.view()
+        self.assertEqual({view}, {view, dataclasses.replace(view)})
+        self.assertRaises(dataclasses.FrozenInstanceError,
+                          setattr, view, 'vtpm', False)
 
     def _protocol_error(self, flavor):
         sid = _vtpm_server(self.cloud)
@@ -80,6 +98,15 @@ class Answers(base.TestCase):
         cases = (
             ({'specs': {'hw:tpm_version': '2.0'}, 'volume_backed': True},
              'warnings', 'so the TPM model'),
+            ({'specs': {}, 'volume_backed': True},
+             'warnings', 'so whether it has a vTPM'),
+            ({'hide_specs': True}, 'warnings', ': the secret security mode'),
+            ({'max_version': '2.100'}, 'warnings',
+             'maximum microversion 2.100)'),
+            ({'properties': {'hw_tpm_version': '2.0',
+                             'hw_tpm_model': 'tpm-tis'},
+              'specs': {'hw:tpm_model': 'tpm-crb'}},
+             'warnings', "hw:tpm_model 'tpm-crb' and the image"),
             ({'properties': {'hw_tpm_version': '2.0',
                              'hw_vtpm_secret_security': 'host'}},
              'warnings', 'The image property hw_vtpm_secret_security does'),
@@ -91,6 +118,7 @@ class Answers(base.TestCase):
         )
         for kwargs, field, named in cases:
             with self.subTest(field=field, named=named):
+                self.cloud.max_version = kwargs.pop('max_version', '2.103')
                 view = self.view(**kwargs)
                 texts = [view.live_migratable_reason,
                          view.restarts_after_host_reboot_reason,
