@@ -70,7 +70,8 @@ class TestKeyEscapes(test_hooks.HookTestCase):
 class TestNamesAndConditions(test_hooks.HookTestCase):
     """What users type: names with digits, capitals and punctuation."""
 
-    NAMES = {'v2': 'a', 'Hw.9': 'b', 'a+b': 'c', 'plain': 'd'}
+    NAMES = {'v2': 'a', 'Hw.9': 'b', 'a+b': 'c', 'plain': 'd',
+             'xy,z': 'e', 'os': 'linux'}
 
     def setUp(self):
         super().setUp()
@@ -84,8 +85,9 @@ class TestNamesAndConditions(test_hooks.HookTestCase):
         return {r['ID']: r.get('Image Properties') for r in json.loads(out)}
 
     def test_key_list(self):
-        rows = self._rows('--image-properties', 'v2,Hw.9,a+b')
-        self.assertEqual({'v2': 'a', 'Hw.9': 'b', 'a+b': 'c'},
+        # An escape well into the list, not only near its start.
+        rows = self._rows('--image-properties', 'v2,Hw.9,a+b,xy\\,z')
+        self.assertEqual({'v2': 'a', 'Hw.9': 'b', 'a+b': 'c', 'xy,z': 'e'},
                          rows[self.named])
 
     def test_long_key_list(self):
@@ -119,7 +121,7 @@ class TestNamesAndConditions(test_hooks.HookTestCase):
                     "conditions.", self.assertOneLineError(status, out, err))
 
     def test_one_name_same_condition_twice(self):
-        for condition in ('v2=a', 'v2'):
+        for condition in ('os=linux', 'v2=a', 'v2'):
             with self.subTest(condition=condition):
                 self.assertEqual({self.named}, set(self._rows(
                     '--image-property', condition,
