@@ -144,6 +144,16 @@ class TestPagingGuards(base.TestCase):
             'sent (%s/servers/detail); stopped paging.' % fakes.COMPUTE_URL,
             str(error))
 
+    def test_outside_link_message(self):
+        self.cloud.add_server()
+        self._serve_pages(lambda request: 'http://evil.test/v2.1/x')
+        error = self.assertRaises(
+            sdk.ImagePropertiesPagingError, list,
+            sdk.list_image_properties(self.connect()))
+        self.assertEqual(
+            'The compute API sent a next page link outside its endpoint '
+            '(http://evil.test/v2.1/x); it was not followed.', str(error))
+
     def _serve_body(self, body):
         self.mocker.get(DETAIL, json=body)
         return self.assertRaises(
@@ -178,7 +188,7 @@ class TestPagingGuards(base.TestCase):
             body['servers_links'] = [
                 {'rel': rel, 'href': '%s/servers/detail?marker=%s'
                  % (fakes.COMPUTE_URL, sid)}
-                for rel in ('first', 'last', 'bookmark')]
+                for rel in ('first', 'last', 'bookmark', 'self', 'prev')]
             return body
 
         self.mocker.get(DETAIL, json=page)
@@ -190,11 +200,13 @@ class TestPagingGuards(base.TestCase):
         for name in ('db-1', 'db-2', 'web-1', 'db-3'):
             self.cloud.add_server(name=name)
         found = [s.name for s, _ in sdk.list_image_properties(
-            self.connect(), name='^db', limit=2)]
+            self.connect(), name='^db', limit=2, all_projects=True)]
         self.assertEqual(['db-1', 'db-2', 'db-3'], found)
+        # Filters named before and after "limit".
         self.assertEqual(
-            [['^db']] * 3,
-            [r.qs.get('name') for r in self._detail_requests()])
+            [(['True'], ['^db'])] * 3,
+            [(r.qs.get('all_tenants'), r.qs.get('name'))
+             for r in self._detail_requests()])
 
 
 class TestPartialRecords(base.TestCase):
