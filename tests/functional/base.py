@@ -33,6 +33,16 @@ from tests.devcloud import (  # noqa: F401  (the tests' names for them)
 # The standard properties of the image servers boot from.
 STANDARD = facts.IMAGES[facts.IMAGE]['standard']
 
+# ``openstack`` with no command hooks at all: OSC as if the plugin were
+# not there (as the unit tests' run_without_plugin).
+_WITHOUT_HOOKS = (
+    'import sys\n'
+    'from cliff import command\n'
+    "command.Command._load_hooks = lambda self: setattr(self, '_hooks', [])\n"
+    'from openstackclient import shell\n'
+    'sys.exit(shell.main(sys.argv[1:]))\n'
+)
+
 
 class FunctionalTestCase(testtools.TestCase):
     """Runs the ``openstack`` of this virtualenv against the devcloud."""
@@ -49,13 +59,21 @@ class FunctionalTestCase(testtools.TestCase):
     def connection(cls, cloud='devcloud'):
         return connection(cloud)
 
-    def openstack(self, *args, cloud='devcloud', check=True):
-        """Run the real CLI; return (status, stdout, stderr)."""
-        executable = shutil.which(
-            'openstack', path=os.path.dirname(sys.executable)
-        ) or 'openstack'
+    def openstack(self, *args, cloud='devcloud', check=True,
+                  plugin_hooks=True):
+        """Run the real CLI; return (status, stdout, stderr).
+
+        :param plugin_hooks: False runs it without any command hook, as if
+            the plugin were not installed (its own commands aside).
+        """
+        if plugin_hooks:
+            command = [shutil.which(
+                'openstack', path=os.path.dirname(sys.executable)
+            ) or 'openstack']
+        else:
+            command = [sys.executable, '-c', _WITHOUT_HOOKS]
         result = subprocess.run(
-            [executable, '--os-cloud', cloud] + list(args),
+            command + ['--os-cloud', cloud] + list(args),
             capture_output=True, text=True, env=self.env, timeout=120,
         )
         if check and result.returncode != 0:

@@ -156,8 +156,12 @@ class TestRead(base.FunctionalTestCase):
         self.assertIn("hw_machine_type='pc'", out)
 
     def test_server_list_without_option_is_unchanged(self):
-        rows = self.openstack_json('server', 'list')
-        self.assertNotIn('Image Properties', rows[0])
+        # The whole output, against OSC's without the plugin's hooks.
+        for fmt in ('table', 'json', 'csv'):
+            args = ('server', 'list', '-f', fmt)
+            stock = self.openstack(*args, plugin_hooks=False)
+            self.assertIn(self.server.id, stock[1])
+            self.assertEqual(stock, self.openstack(*args))
 
     def test_filter_finds_exactly_the_expected_servers(self):
         ids = {

@@ -182,14 +182,16 @@ class TestPrintable(testtools.TestCase):
         self.assertEqual(
             'x\\x1by', escaping.printable(ValueError('x\x1by')))
 
-    def test_the_sdk_function_is_this_one(self):
+    def test_the_sdk_function_on_hostile_text(self):
         # Documented in the SDK reference (osc_image_props.sdk.exceptions).
-        for text, limit in (('a\x1b\u202e' * 30, 200), ('x' * 70, 60),
-                            ('', 200), ('\ud800', 1)):
-            self.assertEqual(escaping.printable(text, limit),
-                             exceptions.printable(text, limit))
-        self.assertEqual(escaping.printable('y' * 300),
-                         exceptions.printable('y' * 300))
+        self.assertEqual(
+            'srv\\x1b]0;pwned\\x07\\x1b[2J\\u202egnp.exe\\n\\ud800 \\',
+            exceptions.printable(
+                'srv\x1b]0;pwned\x07\x1b[2J\u202egnp.exe\n\ud800 \\'))
+        self.assertEqual('x' * 60 + '...', exceptions.printable('x' * 70, 60))
+        self.assertEqual('y' * 200 + '...', exceptions.printable('y' * 300))
+        self.assertEqual('\\x9b...', exceptions.printable('\x9b31m', 1))
+        self.assertEqual('None', exceptions.printable(None))
 
 
 _CLIENT_LIBRARIES = ('openstack', 'keystoneauth1', 'cliff', 'osc_lib',

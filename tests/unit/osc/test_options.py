@@ -54,9 +54,78 @@ class TestKeyEscapes(test_hooks.HookTestCase):
                          set(self._column('--image-property', 'x=y=2')))
 
     def test_value_is_verbatim(self):
-        self.cloud.servers[self.odd]['image']['properties']['v'] = 'p=q\\,'
-        self.assertEqual({self.odd},
-                         set(self._column('--image-property', 'v=p=q\\,')))
+        # The escapes of a name, and the separator, are the value's own
+        # characters.
+        verbatim = 'p\\=q\\\\r=s\\,'
+        properties = self.cloud.servers[self.odd]['image']['properties']
+        properties['v'] = verbatim
+        unescaped = self.cloud.add_server(
+            name='unescaped', properties={'v': 'p=q\\r=s\\,'})
+        self.assertEqual({self.odd}, set(self._column(
+            '--image-property', 'v=' + verbatim)))
+        self.assertEqual({unescaped}, set(self._column(
+            '--image-property', 'v=p=q\\r=s\\,')))
+
+
+class TestNamesAndConditions(test_hooks.HookTestCase):
+    """What users type: names with digits, capitals and punctuation."""
+
+    NAMES = {'v2': 'a', 'Hw.9': 'b', 'a+b': 'c', 'plain': 'd',
+             'xy,z': 'e', 'os': 'linux'}
+
+    def setUp(self):
+        super().setUp()
+        self.named = self.cloud.add_server(name='named',
+                                           properties=self.NAMES)
+
+    def _rows(self, *argv):
+        status, out, err = self.run_cli('server', 'list', *argv,
+                                        '-f', 'json')
+        self.assertEqual(0, status, err)
+        return {r['ID']: r.get('Image Properties') for r in json.loads(out)}
+
+    def test_key_list(self):
+        # An escape well into the list, not only near its start.
+        rows = self._rows('--image-properties', 'v2,Hw.9,a+b,xy\\,z')
+        self.assertEqual({'v2': 'a', 'Hw.9': 'b', 'a+b': 'c', 'xy,z': 'e'},
+                         rows[self.named])
+
+    def test_long_key_list(self):
+        keys = ['k%03d' % n for n in range(80)] + ['plain']
+        self.assertGreater(len(','.join(keys)), 256)
+        rows = self._rows('--image-properties', ','.join(keys))
+        self.assertEqual({'plain': 'd'}, rows[self.named])
+
+    def test_condition_names(self):
+        for condition in ('Hw.9=b', 'v2=a', 'a+b=c', 'Hw.9', 'v2'):
+            with self.subTest(condition=condition):
+                self.assertEqual({self.named}, set(self._rows(
+                    '--image-property', condition)))
+
+    def test_empty_name(self):
+        status, out, err = self.run_cli(
+            'server', 'list', '--image-property', '=pc')
+        self.assertEqual(
+            "--image-property needs a property name: '=pc'",
+            self.assertOneLineError(status, out, err))
+
+    def test_one_name_two_conditions(self):
+        for first, second in (('v2=a', 'v2=b'), ('v2=b', 'v2=a'),
+                              ('v2', 'v2=a'), ('v2=a', 'v2')):
+            with self.subTest(first=first, second=second):
+                status, out, err = self.run_cli(
+                    'server', 'list', '--image-property', first,
+                    '--image-property', second)
+                self.assertEqual(
+                    "--image-property 'v2' is given twice with different "
+                    "conditions.", self.assertOneLineError(status, out, err))
+
+    def test_one_name_same_condition_twice(self):
+        for condition in ('os=linux', 'v2=a', 'v2'):
+            with self.subTest(condition=condition):
+                self.assertEqual({self.named}, set(self._rows(
+                    '--image-property', condition,
+                    '--image-property', condition)))
 
 
 class TestDefaultTimeout(test_hooks.HookTestCase):
@@ -84,9 +153,16 @@ class TestDefaultTimeout(test_hooks.HookTestCase):
                                                self.web))
 
     def test_stock_commands_keep_theirs(self):
-        _, stock = self.run_without_plugin('server', 'show', self.web)
-        self.assertEqual({None}, self._timeouts(
-            'server', 'show', self.web, '--image-properties'))
+        for stock_argv, option in (
+            (('server', 'show', self.web), ('--image-properties',)),
+            (('server', 'list'), ('--image-property', 'os_distro')),
+        ):
+            with fixtures.MonkeyPatch('cliff.command.Command._load_hooks',
+                                      test_hooks._no_hooks):
+                stock = self._timeouts(*stock_argv)
+            self.assertEqual({None}, stock)
+            self.assertEqual(stock, self._timeouts(*stock_argv))
+            self.assertEqual(stock, self._timeouts(*stock_argv, *option))
 
 
 class TestEmptyServer(test_hooks.HookTestCase):

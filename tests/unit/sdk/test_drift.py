@@ -12,6 +12,9 @@
 
 """Drift between embedded properties and Glance, and fleet matching."""
 
+import dataclasses
+import json
+
 from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import sdk
@@ -80,6 +83,7 @@ class TestDrift(base.TestCase):
         result = sdk.image_properties_drift(self.connect(), server_id)
         self.assertEqual(drift_mod.VOLUME_BOOTED, result.outcome)
         self.assertIsNone(result.image_id)
+        self.assertIs(False, result.image_found)
         self.assertEqual((), result.properties)
         self.assertFalse(result.has_drift)
 
@@ -115,6 +119,14 @@ class TestDrift(base.TestCase):
         result = sdk.image_properties_drift(self.connect(), server_id)
         os_distro, = [p for p in result.properties if p.name == 'os_distro']
         self.assertEqual('unchanged', os_distro.state)
+        # ASCII: Nova keeps exactly the first 255 characters.
+        self._image_now(os_distro='a' * 300)
+        for kept, state in (('a' * 255, 'unchanged'), ('a' * 254, 'changed')):
+            server_id = self.cloud.add_server(properties={'os_distro': kept})
+            result = sdk.image_properties_drift(self.connect(), server_id)
+            self.assertEqual(
+                [state], [p.state for p in result.properties
+                          if p.name == 'os_distro'])
 
 
 class TestRecordedByNova(base.TestCase):
@@ -214,6 +226,54 @@ class TestCompare(base.TestCase):
              ('c', 'only-embedded')],
             [(r.name, r.state) for r in rows],
         )
+
+
+class TestResultsAsValues(base.TestCase):
+    """What SDK users build on: frozen values, states compared by value."""
+
+    def test_is_drift_compares_states_by_value(self):
+        for state, counted, counted_with_recorded in (
+            (drift_mod.UNCHANGED, False, False),
+            (drift_mod.RECORDED, False, True),
+            (drift_mod.CHANGED, True, True),
+        ):
+            # As read back from JSON: an equal string, another object.
+            read = json.loads(json.dumps(state))
+            self.assertIsNot(state, read)
+            prop = drift_mod.PropertyDrift('hw_x', 'a', 'b', read)
+            self.assertEqual(
+                (counted, counted_with_recorded),
+                (drift_mod.is_drift(prop),
+                 drift_mod.is_drift(prop, include_recorded=True)))
+
+    def test_recorded_is_not_drift_by_default(self):
+        recorded = drift_mod.PropertyDrift(
+            'hw_machine_type', 'pc-q35-8.2', None,
+            json.loads(json.dumps(drift_mod.RECORDED)))
+        result = drift_mod.ImagePropertiesDrift(
+            None, fakes.IMAGE_ID, True, (recorded,))
+        self.assertEqual(((), (recorded,), False),
+                         (result.drifted, result.recorded, result.has_drift))
+
+    def test_results_are_frozen(self):
+        prop = drift_mod.PropertyDrift('hw_x', 'a', 'a', drift_mod.UNCHANGED)
+        self.assertEqual({prop}, {prop, dataclasses.replace(prop)})
+        result = drift_mod.ImagePropertiesDrift(None, None, False, ())
+        for value, field in ((prop, 'state'), (result, 'properties')):
+            self.assertRaises(dataclasses.FrozenInstanceError,
+                              setattr, value, field, None)
+
+    def test_unreadable_image_names_the_request(self):
+        server_id = self.cloud.add_server()
+        self.mocker.get(
+            '%s/v2/images/%s' % (fakes.IMAGE_URL, fakes.IMAGE_ID),
+            text='<html>busy</html>', headers={'Content-Type': 'text/html'})
+        error = self.assertRaises(
+            sdk.ImagePropertiesProtocolError,
+            sdk.image_properties_drift, self.connect(), server_id)
+        self.assertTrue(str(error).startswith(
+            'The image API answered GET /images/%s with a body that is not '
+            'readable JSON' % fakes.IMAGE_ID), str(error))
 
 
 class TestMatch(base.TestCase):

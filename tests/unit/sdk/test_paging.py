@@ -87,6 +87,8 @@ class TestPagingGuards(base.TestCase):
         self.cloud.add_server()
         for href in (
             'http://evil.test/v2.1/servers/detail?marker=x',
+            # A host that sorts before the endpoint's.
+            'http://attacker.test/v2.1/servers/detail?marker=x',
             'https://compute.test/v2.1/servers/detail?marker=x',
             'http://compute.test:8774/v2.1/servers/detail?marker=x',
             'http://compute.test/identity/v3/servers/detail?marker=x',
@@ -129,6 +131,82 @@ class TestPagingGuards(base.TestCase):
         self.assertEqual(ids, got)
         self.assertEqual(stock, got)
         self.assertEqual(stock_requests, fakes.compute_requests(self.mocker))
+
+
+    def test_repeated_page_message(self):
+        self.cloud.add_server()
+        self._serve_pages(lambda request: request.url)
+        error = self.assertRaises(
+            sdk.ImagePropertiesPagingError, list,
+            sdk.list_image_properties(self.connect()))
+        self.assertEqual(
+            'The compute API sent a next page link to a page it had already '
+            'sent (%s/servers/detail); stopped paging.' % fakes.COMPUTE_URL,
+            str(error))
+
+    def test_outside_link_message(self):
+        self.cloud.add_server()
+        self._serve_pages(lambda request: 'http://evil.test/v2.1/x')
+        error = self.assertRaises(
+            sdk.ImagePropertiesPagingError, list,
+            sdk.list_image_properties(self.connect()))
+        self.assertEqual(
+            'The compute API sent a next page link outside its endpoint '
+            '(http://evil.test/v2.1/x); it was not followed.', str(error))
+
+    def _serve_body(self, body):
+        self.mocker.get(DETAIL, json=body)
+        return self.assertRaises(
+            sdk.ImagePropertiesProtocolError, list,
+            sdk.list_image_properties(self.connect()))
+
+    def test_server_that_is_not_an_object_with_an_id(self):
+        for server in ('abc', {'name': 'no-id'}, {'id': 7}):
+            with self.subTest(server=server):
+                error = self._serve_body({'servers': [server]})
+                self.assertEqual(
+                    'The compute API answered GET /servers/detail with a '
+                    'server that is not an object with an "id".', str(error))
+
+    def test_next_link_without_a_usable_href(self):
+        server = self.cloud.render(self.cloud.add_server(), '2.98')
+        for href in (5, '', None, ['x']):
+            with self.subTest(href=href):
+                error = self._serve_body({
+                    'servers': [server],
+                    'servers_links': [{'rel': 'next', 'href': href}]})
+                self.assertEqual(
+                    'The compute API sent a next page link without a valid '
+                    '"href".', str(error))
+
+    def test_links_other_than_next_end_the_list(self):
+        sid = self.cloud.add_server()
+        real = self.cloud._list_servers
+
+        def page(request, context):
+            body = real(request, context)
+            body['servers_links'] = [
+                {'rel': rel, 'href': '%s/servers/detail?marker=%s'
+                 % (fakes.COMPUTE_URL, sid)}
+                for rel in ('first', 'last', 'bookmark', 'self', 'prev')]
+            return body
+
+        self.mocker.get(DETAIL, json=page)
+        found = [s.id for s, _ in sdk.list_image_properties(self.connect())]
+        self.assertEqual([sid], found)
+        self.assertEqual(1, len(self._detail_requests()))
+
+    def test_filters_stay_on_every_page(self):
+        for name in ('db-1', 'db-2', 'web-1', 'db-3'):
+            self.cloud.add_server(name=name)
+        found = [s.name for s, _ in sdk.list_image_properties(
+            self.connect(), name='^db', limit=2, all_projects=True)]
+        self.assertEqual(['db-1', 'db-2', 'db-3'], found)
+        # Filters named before and after "limit".
+        self.assertEqual(
+            [(['True'], ['^db'])] * 3,
+            [(r.qs.get('all_tenants'), r.qs.get('name'))
+             for r in self._detail_requests()])
 
 
 class TestPartialRecords(base.TestCase):
