@@ -166,6 +166,13 @@ def _assign_port(cloud):
     return chosen
 
 
+def choose_port(cloud):
+    """Record Horizon's port before any step is run: ``up`` prints the
+    URL when the steps are laid out, before start (a new cloud has no
+    port recorded yet)."""
+    _assign_port(cloud)
+
+
 def url(cloud):
     return f'http://127.0.0.1:{port(cloud)}'
 
@@ -238,7 +245,7 @@ def start(cloud):
         f'static-map = /static={_static_root(cloud)}',
     ])
     ini = cloud.render('uwsgi.ini', name='horizon-uwsgi.ini', extra={
-        'port': _assign_port(cloud),
+        'port': port(cloud) or _assign_port(cloud),
         'app_line': app,
         'threads': 4,
         'venv': venv(cloud),
@@ -260,5 +267,6 @@ def init(cloud):
 
 
 register(Service(
-    SERVICE, phase=DASHBOARD, init=init, start=start, health_url=health_url,
+    SERVICE, phase=DASHBOARD, configure=choose_port, init=init, start=start,
+    health_url=health_url,
     health_timeout=120, describe=lambda cloud: f'horizon on {url(cloud)}'))

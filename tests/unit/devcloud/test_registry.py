@@ -266,3 +266,49 @@ class TestUpOrder(testtools.TestCase):
                                    'discover_hosts', '--verbose'])
         self.assertLess(at[('clouds.yaml',)], at['init', 'horizon'])
         self.assertEqual(('wait', 'horizon'), calls[-1])
+
+
+class TestHorizonLine(testtools.TestCase):
+    """``up`` names Horizon's URL with the port Horizon is started on."""
+
+    def test_first_up_names_the_port(self):
+        # A new cloud of the mode: no port recorded for Horizon yet.
+        cloud = temp_cloud.make(self, 'unpatched')
+        out = io.StringIO()
+        cloud.progress = progress.Progress(out)
+        started = {}
+        self.useFixture(fixtures.MonkeyPatch(
+            'devcloud.context.Cloud.start',
+            lambda self, name, argv, env=None: started.update(
+                {name: argv})))
+
+        def quiet(service):
+            # Horizon keeps its own configure and start; nothing installs
+            # and nothing is waited for.
+            def nothing(cloud):
+                pass
+
+            init = nothing if service.init else None
+            if service.name == 'horizon':
+                return dataclasses.replace(service, init=init, wait=nothing)
+            return dataclasses.replace(
+                service, configure=None, init=init, start=None,
+                wait=nothing)
+
+        self.useFixture(fixtures.MockPatch(
+            'devcloud.services.for_mode', return_value=[
+                quiet(s) for s in services.registered()
+                if s.wanted(cloud.mode)]))
+        self.useFixture(fixtures.MockPatchObject(cloud, 'load_settings'))
+        self.useFixture(fixtures.MockPatch('devcloud.seed.run'))
+        self.useFixture(fixtures.MockPatch('devcloud.services.nova.manage'))
+        self.useFixture(fixtures.MockPatch(
+            'devcloud.lifecycle._write_clouds_yaml'))
+        lifecycle._start(cloud)
+        ini = temp_cloud.ini(self, started['horizon'][2],
+                             strict=False)['uwsgi']
+        port = ini['http-socket'].rpartition(':')[2]
+        lines = [line for line in out.getvalue().splitlines()
+                 if '] horizon on ' in line]
+        self.assertEqual(1, len(lines), out.getvalue())
+        self.assertIn(f'horizon on http://127.0.0.1:{port} (', lines[0])
