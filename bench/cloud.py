@@ -22,10 +22,9 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 from bench import paths
-from devcloud import facts, modes
+from devcloud import facts, modes, wait
 
 FLAVOR = 'bench-nano'
 # The plain seed image: the bench's servers need no TPM traits.
@@ -135,18 +134,19 @@ class Cloud:
             self.run(*(args + [prefix + '-1']))
 
     def _wait_active(self, count):
-        deadline = time.monotonic() + BOOT_TIMEOUT
-        while time.monotonic() < deadline:
-            found = self.servers()
-            states = [s['Status'] for s in found]
+        def all_active():
+            states = [s['Status'] for s in self.servers()]
             if 'ERROR' in states:
                 raise RuntimeError('a bench server went to ERROR')
-            if states.count('ACTIVE') >= count:
-                return
-            print('bench: %d/%d servers ACTIVE' % (states.count('ACTIVE'),
-                                                   count), file=sys.stderr)
-            time.sleep(15)
-        raise RuntimeError('bench servers not ACTIVE in %ds' % BOOT_TIMEOUT)
+            active = states.count('ACTIVE')
+            if active < count:
+                print('bench: %d/%d servers ACTIVE' % (active, count),
+                      file=sys.stderr)
+            return active >= count
+
+        if not wait.poll(all_active, BOOT_TIMEOUT, interval=15):
+            raise RuntimeError('bench servers not ACTIVE in %ds'
+                               % BOOT_TIMEOUT)
 
     def _delete(self, ids):
         for start in range(0, len(ids), 50):

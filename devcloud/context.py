@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 
-from devcloud import config, passwords, procs
+from devcloud import config, passwords, procs, wait
 from devcloud import ports as ports_mod
 from devcloud.progress import StepFailed
 
@@ -140,17 +140,17 @@ class Cloud:
         StepFailed if the service exits first, or with ``failure`` (what
         did not happen) after ``timeout`` seconds.
         """
-        deadline = time.monotonic() + timeout
         log = self.layout.log_file(service)
-        while time.monotonic() < deadline:
+
+        def running_and_ready():
             if not self.registry.alive(service):
                 raise StepFailed(f'{service} exited while starting',
                                  service=service, log=log)
-            if ready():
-                return
-            time.sleep(0.3)
-        raise StepFailed(f'{failure} within {timeout}s', service=service,
-                         log=log)
+            return ready()
+
+        if not wait.poll(running_and_ready, timeout, interval=0.3):
+            raise StepFailed(f'{failure} within {timeout}s',
+                             service=service, log=log)
 
     def wait_http(self, service, url, timeout=90, accept=(200, 300, 401)):
         """Wait until ``url`` answers with a status in ``accept``."""

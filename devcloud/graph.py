@@ -18,6 +18,7 @@ not need.  After the first failure no further step begins; the steps
 already running finish, and the first failure is raised.
 """
 import collections
+import graphlib
 import threading
 
 Step = collections.namedtuple('Step', 'name needs label function')
@@ -62,18 +63,9 @@ def run(progress, steps):
 
 
 def _check_no_loop(by_name):
-    state = {}
-
-    def visit(name, path):
-        if state.get(name) == 'done':
-            return
-        if state.get(name) == 'visiting':
-            raise ValueError('steps need each other: ' +
-                             ' -> '.join(path + (name,)))
-        state[name] = 'visiting'
-        for need in by_name[name].needs:
-            visit(need, path + (name,))
-        state[name] = 'done'
-
-    for name in by_name:
-        visit(name, ())
+    graph = {name: step.needs for name, step in by_name.items()}
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as error:
+        raise ValueError('steps need each other: ' +
+                         ' -> '.join(error.args[1])) from None

@@ -23,6 +23,8 @@ whose constraints file is used.
 """
 import dataclasses
 
+from osc_image_props import releases
+
 UWSGI = 'uwsgi==2.0.31'
 
 # What ``image.properties`` holds at 2.98, per Nova behaviour:
@@ -51,10 +53,9 @@ LIBVIRT_PYTHON = 'libvirt-python'
 
 @dataclasses.dataclass(frozen=True)
 class Release:
-    """One OpenStack series: its constraints and the services' versions."""
-    series: str
-    codename: str
-    nova: str
+    """One OpenStack series as the cloud installs it: the Nova release of
+    the project's table of releases, and the other services' versions."""
+    nova_release: releases.Release
     keystone: str
     placement: str
     glance: str
@@ -64,26 +65,39 @@ class Release:
     barbican: str = None
 
     @property
+    def series(self):
+        return self.nova_release.series
+
+    @property
+    def codename(self):
+        return self.nova_release.codename
+
+    @property
+    def nova(self):
+        return self.nova_release.nova
+
+    @property
     def constraints_name(self):
-        return f'upper-constraints-{self.series}.txt'
+        return self.nova_release.constraints
 
 
+def _release(series, **services):
+    return Release(releases.BY_SERIES[series], **services)
+
+
+# Each series whose upper-constraints are published (releases.RELEASES
+# says which): a series without them has no cloud.
 RELEASES = {r.series: r for r in (
-    Release('2024.1', 'Caracal', nova='29.4.0', keystone='25.0.0',
-            placement='11.0.1', glance='28.2.0',
-            neutron='24.2.2'),
-    Release('2024.2', 'Dalmatian', nova='30.3.0', keystone='26.1.1',
-            placement='12.0.2', glance='29.2.1',
-            neutron='25.2.3'),
-    Release('2025.1', 'Epoxy', nova='31.3.1', keystone='27.1.0',
-            placement='13.0.1', glance='30.2.0',
-            neutron='26.0.6'),
-    Release('2025.2', 'Flamingo', nova='32.2.1', keystone='28.1.0',
-            placement='14.0.0', glance='31.1.0',
-            neutron='27.0.4'),
-    Release('2026.1', 'Gazpacho', nova='33.0.2', keystone='29.1.0',
-            placement='15.0.0', glance='32.0.0',
-            neutron='28.0.2', barbican='22.0.0'),
+    _release('2024.1', keystone='25.0.0', placement='11.0.1',
+             glance='28.2.0', neutron='24.2.2'),
+    _release('2024.2', keystone='26.1.1', placement='12.0.2',
+             glance='29.2.1', neutron='25.2.3'),
+    _release('2025.1', keystone='27.1.0', placement='13.0.1',
+             glance='30.2.0', neutron='26.0.6'),
+    _release('2025.2', keystone='28.1.0', placement='14.0.0',
+             glance='31.1.0', neutron='27.0.4'),
+    _release('2026.1', keystone='29.1.0', placement='15.0.0',
+             glance='32.0.0', neutron='28.0.2', barbican='22.0.0'),
 )}
 
 
@@ -92,7 +106,6 @@ class Mode:
     name: str
     release: Release
     patched: bool  # apply nova_patch after installing
-    max_microversion: str  # what GET / of the compute API says
     dialect: str  # STANDARD, ALL_IMAGE_KEYS or None (no 2.98)
     # What CI runs on the mode: FULL (the functional suite), SMOKE (the
     # read path, tests/functional/test_read.py) or None (only
@@ -113,6 +126,13 @@ class Mode:
         return self.release.series
 
     @property
+    def max_microversion(self):
+        """What GET / of the compute API says."""
+        nova = self.release.nova_release
+        return nova.max_with_backport if self.patched else (
+            nova.max_microversion)
+
+    @property
     def nova(self):
         return self.release.nova
 
@@ -124,7 +144,7 @@ class Mode:
     def has_tpm_secret_security(self):
         """Nova 33.0.0 and later read the flavor's hw:tpm_secret_security
         (and refuse it as an unknown extra spec before)."""
-        return int(self.nova.split('.')[0]) >= 33
+        return self.release.nova_release.secret_security_modes
 
     @property
     def is_libvirt(self):
@@ -190,29 +210,29 @@ class Mode:
 
 
 MODES = {m.name: m for m in (
-    Mode('2024.2', RELEASES['2024.2'], patched=True, max_microversion='2.98',
-         dialect=STANDARD, ci=FULL),
-    Mode('2024.1', RELEASES['2024.1'], patched=True, max_microversion='2.98',
-         dialect=STANDARD, ci=None),
-    Mode('unpatched', RELEASES['2024.2'], patched=False,
-         max_microversion='2.96', dialect=None, ci=FULL),
+    Mode('2024.2', RELEASES['2024.2'], patched=True, dialect=STANDARD,
+         ci=FULL),
+    Mode('2024.1', RELEASES['2024.1'], patched=True, dialect=STANDARD,
+         ci=None),
+    Mode('unpatched', RELEASES['2024.2'], patched=False, dialect=None,
+         ci=FULL),
     # A second and third Nova build fit CI's hour on two cores only with
     # the read path: the whole suite on them runs in tools/run-tests --all.
     Mode('2025.1', RELEASES['2025.1'], patched=False,
-         max_microversion='2.100', dialect=ALL_IMAGE_KEYS, ci=SMOKE),
-    Mode('2025.2', RELEASES['2025.2'], patched=False,
-         max_microversion='2.100', dialect=STANDARD, ci=None),
+         dialect=ALL_IMAGE_KEYS, ci=SMOKE),
+    Mode('2025.2', RELEASES['2025.2'], patched=False, dialect=STANDARD,
+         ci=None),
     # Two compute hosts: vTPM servers live-migrate (or are refused) for
     # real, per secret security mode.
-    Mode('2026.1', RELEASES['2026.1'], patched=False,
-         max_microversion='2.103', dialect=STANDARD, ci=SMOKE, computes=2),
+    Mode('2026.1', RELEASES['2026.1'], patched=False, dialect=STANDARD,
+         ci=SMOKE, computes=2),
     # The newest Nova on a real hypervisor: nova-compute's libvirt driver
     # records what it chose in the server's copy (recorded-by-nova), and
     # writes the domain XML libvirt runs.  Its own suite
     # (tests/functional/test_libvirt.py) in tools/run-tests --all.
     Mode('2026.1-libvirt', RELEASES['2026.1'], patched=False,
-         max_microversion='2.103', dialect=STANDARD, ci=None,
-         driver=LIBVIRT, recorded_machine_type='pc'),
+         dialect=STANDARD, ci=None, driver=LIBVIRT,
+         recorded_machine_type='pc'),
 )}
 
 # Other names a mode answers to; ``upstream`` is the newest Nova.

@@ -24,6 +24,8 @@ import subprocess
 import threading
 import time
 
+from devcloud import wait
+
 PIDS_FILE = 'pids.json'
 
 # up starts services from several threads; each change to pids.json is a
@@ -123,10 +125,8 @@ class Registry:
 def _stop_groups(pgids, timeout):
     for pgid in pgids:
         _signal_group(pgid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(
-            _group_exists(pgid) for pgid in pgids):
-        time.sleep(0.2)
+    wait.poll(lambda: not any(_group_exists(pgid) for pgid in pgids),
+              timeout, interval=0.2)
     for pgid in pgids:
         if _group_exists(pgid):
             _signal_group(pgid, signal.SIGKILL)

@@ -26,7 +26,6 @@ in the output for running the plugin against them).
 import json
 import os
 import sys
-import time
 import urllib.parse
 
 import openstack
@@ -34,7 +33,7 @@ import pymysql
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-from devcloud import facts, modes  # noqa: E402
+from devcloud import facts, modes, wait  # noqa: E402
 
 IMAGE = 'differential-image'
 LONG = 'x' * 300  # Nova keeps at most 255 characters of a value
@@ -53,13 +52,14 @@ def boot(conn, image_id):
                        'flavorRef': flavor.id, 'networks': 'none'}}
     server = conn.compute.post('/servers', json=body,
                                microversion='2.37').json()['server']
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        status = show(conn, server['id'], '2.37')['status']
-        if status in ('ACTIVE', 'ERROR'):
-            return server['id'], status
-        time.sleep(1)
-    return server['id'], status
+    statuses = []
+
+    def settled():
+        statuses.append(show(conn, server['id'], '2.37')['status'])
+        return statuses[-1] in ('ACTIVE', 'ERROR')
+
+    wait.poll(settled, 180, interval=1)
+    return server['id'], statuses[-1]
 
 
 def show(conn, server_id, version):
@@ -124,10 +124,9 @@ def main():
                                                       version)
     if not keep:
         conn.compute.delete('/servers/' + server_id, raise_exc=False)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and conn.compute.get(
-                '/servers/' + server_id, raise_exc=False).status_code != 404:
-            time.sleep(1)
+        wait.poll(lambda: conn.compute.get(
+            '/servers/' + server_id, raise_exc=False).status_code == 404,
+            60, interval=1)
         conn.image.delete('/images/' + image['id'])
     print(json.dumps(report, indent=1, sort_keys=True))
 

@@ -28,7 +28,7 @@ import openstack
 # The seed facts are shared with the tests: import them from tools/.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-from devcloud import facts  # noqa: E402
+from devcloud import facts, wait  # noqa: E402
 
 DOMAIN = facts.DOMAIN
 REGION = facts.REGION
@@ -187,13 +187,16 @@ def wait_compute(conn, started, hosts, conductor_hosts, node_ids=None,
         wanted.add(('nova-compute', host))
     for host in conductor_hosts:
         wanted.add(('nova-conductor', host))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    fresh = set()
+    providers = {}
+
+    def reported():
         services = conn.compute.get('/os-services').json()['services']
-        fresh = {(s['binary'], s['host']) for s in services
-                 if s['state'] == 'up' and s['updated_at']
-                 and reported_since(s['updated_at'], started)}
-        providers = {}
+        fresh.clear()
+        fresh.update((s['binary'], s['host']) for s in services
+                     if s['state'] == 'up' and s['updated_at']
+                     and reported_since(s['updated_at'], started))
+        providers.clear()
         for host in hosts if wanted <= fresh else ():
             rps = conn.placement.get(
                 '/resource_providers?name=' + host).json()
@@ -203,9 +206,10 @@ def wait_compute(conn, started, hosts, conductor_hosts, node_ids=None,
                 node = node_provider(conn, node_ids[host])
                 if node:
                     providers[host] = node
-        if len(providers) == len(hosts):
-            return providers
-        time.sleep(1)
+        return len(providers) == len(hosts)
+
+    if wait.poll(reported, timeout, interval=1):
+        return providers
     missing = sorted('%s on %s' % pair for pair in wanted - fresh)
     raise SystemExit(f"{', '.join(missing) or 'resource providers'} did "
                      f"not report to Nova and Placement within {timeout}s")

@@ -29,7 +29,7 @@ import openstack
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-from devcloud import facts, modes  # noqa: E402
+from devcloud import facts, modes, wait  # noqa: E402
 
 IMAGE = facts.IMAGE
 FLAVOR = facts.FLAVOR['name']
@@ -61,12 +61,13 @@ def boot(conn, image_id, flavor_id):
                        'flavorRef': flavor_id, 'networks': 'none'}}
     server = conn.compute.post('/servers', json=body,
                                microversion='2.37').json()['server']
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        shown = show(conn, server['id'], '2.37')
-        if shown['status'] in ('ACTIVE', 'ERROR'):
-            return shown
-        time.sleep(0.5)
+    shown = {}
+
+    def settled():
+        shown.update(show(conn, server['id'], '2.37'))
+        return shown['status'] in ('ACTIVE', 'ERROR')
+
+    wait.poll(settled, 120)
     return shown
 
 
@@ -80,13 +81,8 @@ def show(conn, server_id, microversion, raise_exc=True):
 
 def delete(conn, server_id):
     conn.compute.delete('/servers/' + server_id, raise_exc=False)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        resp = conn.compute.get('/servers/' + server_id, raise_exc=False)
-        if resp.status_code == 404:
-            return True
-        time.sleep(0.5)
-    return False
+    return wait.poll(lambda: conn.compute.get(
+        '/servers/' + server_id, raise_exc=False).status_code == 404, 60)
 
 
 def main():

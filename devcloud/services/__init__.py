@@ -21,6 +21,7 @@ is ready, its ``start`` and ``wait`` once its own init and what it
 (uwsgi.py) is a helper of the others.
 """
 import dataclasses
+import graphlib
 import importlib
 import pkgutil
 from typing import Callable, Optional, Tuple
@@ -129,25 +130,22 @@ def registered():
     dashboard phase last, then by how many needs deep a service is, then
     by name."""
     _import_all()
-    depth = {}
-
-    def visit(name, path=()):
-        if name in depth:
-            return depth[name]
-        if name in path:
-            raise ValueError('services need each other: ' +
-                             ' -> '.join(path + (name,)))
-        if name not in _REGISTRY:
-            raise ValueError(f'{path[-1]} needs {name}, which no module '
+    graph = {}
+    for name, service in _REGISTRY.items():
+        graph[name] = {service_of(need)
+                       for need in service.init_needs + service.start_needs}
+        for need in sorted(graph[name] - set(_REGISTRY)):
+            raise ValueError(f'{name} needs {need}, which no module '
                              'registers')
-        service = _REGISTRY[name]
-        needs = [visit(service_of(need), path + (name,))
-                 for need in service.init_needs + service.start_needs]
-        depth[name] = 1 + max(needs, default=-1)
-        return depth[name]
-
-    for name in _REGISTRY:
-        visit(name)
+    try:
+        order = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as error:
+        raise ValueError('services need each other: ' +
+                         ' -> '.join(error.args[1])) from None
+    depth = {}
+    for name in order:  # each after what it needs
+        depth[name] = 1 + max((depth[need] for need in graph[name]),
+                              default=-1)
     return sorted(_REGISTRY.values(), key=lambda s: (
         s.phase == DASHBOARD, depth[s.name], s.name))
 

@@ -32,7 +32,6 @@ import grp
 import os
 import socket
 import subprocess
-import time
 
 from devcloud import apt
 from devcloud.progress import StepFailed
@@ -137,19 +136,14 @@ def healthy(cloud):
 
 
 def wait_ready(cloud, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name in (LOGD, SERVICE):
-            if not cloud.registry.alive(name):
-                raise StepFailed(f'{name} exited while starting',
-                                 service=name,
-                                 log=cloud.layout.log_file(name))
-        if healthy(cloud) and virsh(cloud, 'version')[0] == 0:
-            return
-        time.sleep(0.3)
-    raise StepFailed(f'libvirtd did not answer on {uri(cloud)} within '
-                     f'{timeout}s', service=SERVICE,
-                     log=cloud.layout.log_file(SERVICE))
+    def answers():
+        if not cloud.registry.alive(LOGD):
+            raise StepFailed(f'{LOGD} exited while starting', service=LOGD,
+                             log=cloud.layout.log_file(LOGD))
+        return healthy(cloud) and virsh(cloud, 'version')[0] == 0
+
+    cloud.wait_until(SERVICE, answers,
+                     f'libvirtd did not answer on {uri(cloud)}', timeout)
 
 
 def _domains(cloud, *flags):

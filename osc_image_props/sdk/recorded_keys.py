@@ -50,39 +50,25 @@ come from the test image, which sets both properties; in 33.0.2 and
 the image does not set it.
 """
 
+from osc_image_props import releases
+
 #: ``REGISTER_IMAGE_PROPERTY_DEFAULTS`` of the libvirt driver, unchanged
 #: from 29.4.0 to 34.0.0.
-LIBVIRT_REGISTERED_DEFAULTS = frozenset((
-    'hw_cdrom_bus',
-    'hw_disk_bus',
-    'hw_input_bus',
-    'hw_machine_type',
-    'hw_pointer_model',
-    'hw_video_model',
-    'hw_vif_model',
-))
+LIBVIRT_REGISTERED_DEFAULTS = releases.LIBVIRT_REGISTERED_DEFAULTS
 
 #: Nova release read -> the names its nova-compute records in a server's
-#: copy when the image has none. The releases are those of
-#: :data:`osc_image_props.sdk.standard_properties.RELEASES`.
-RECORDED_BY_RELEASE = {
-    '29.4.0': LIBVIRT_REGISTERED_DEFAULTS,
-    '30.3.0': LIBVIRT_REGISTERED_DEFAULTS,
-    '31.3.1': LIBVIRT_REGISTERED_DEFAULTS,
-    '32.2.1': LIBVIRT_REGISTERED_DEFAULTS,
-    '33.0.2': LIBVIRT_REGISTERED_DEFAULTS,
-    '34.0.0': LIBVIRT_REGISTERED_DEFAULTS,
-}
+#: copy when the image has none (:data:`osc_image_props.releases.RELEASES`).
+RECORDED_BY_RELEASE = {r.nova: r.recorded for r in releases.RELEASES}
 
 #: The newest release read: what a release not listed is taken to record.
-NEWEST = '34.0.0'
+NEWEST = releases.NEWEST.nova
 
 
 def recorded_by(version):
     """The names nova-compute of Nova ``version`` records itself.
 
     :param version: a Nova version of
-        :data:`~osc_image_props.sdk.standard_properties.RELEASES`; any
-        other is taken to record what the newest release read does.
+        :data:`osc_image_props.releases.RELEASES`; any other is taken to
+        record what the newest release read does.
     """
     return RECORDED_BY_RELEASE.get(version, RECORDED_BY_RELEASE[NEWEST])

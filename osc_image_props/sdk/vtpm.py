@@ -85,6 +85,7 @@ release before 33.0.0), not its documentation:
 import dataclasses
 
 from osc_image_props import escaping
+from osc_image_props import releases
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import microversion
 from osc_image_props.sdk import resource
@@ -92,7 +93,7 @@ from osc_image_props.sdk import resource
 #: The maximum microversion of Nova 33.0.0 (2026.1), the first release with
 #: TPM secret security modes and vTPM live migration. A cloud whose
 #: maximum is lower has the rules of the releases before it.
-MODES_MICROVERSION = '2.103'
+MODES_MICROVERSION = releases.FIRST_WITH_SECRET_SECURITY.max_microversion
 
 # Sources of a value.
 FLAVOR = 'flavor'

@@ -13,7 +13,6 @@
 """The mode table: what each ``--nova`` mode installs and what CI runs."""
 import ast
 import configparser
-import dataclasses
 import io
 import itertools
 import json
@@ -25,10 +24,9 @@ import testtools
 
 import nova_patch
 from devcloud import cli, modes, paths
+from osc_image_props import releases
 
 CONSTRAINTS = os.path.join(paths.REPO_ROOT, 'constraints')
-# The series whose Nova reads hw:tpm_secret_security (Nova 33.0.0).
-FIRST_TPM_SECRET_SECURITY_SERIES = '2026.1'
 
 
 def _major(version):
@@ -163,19 +161,13 @@ class TestNovaPatch(testtools.TestCase):
 
 class TestTpmSecretSecurity(testtools.TestCase):
 
-    def test_from_nova_33_on(self):
+    def test_from_the_release_table(self):
+        first = releases.FIRST_WITH_SECRET_SECURITY
+        self.assertEqual(('2026.1', 33), (first.series, first.major))
         for mode in modes.MODES.values():
             self.assertEqual(
-                mode.series >= FIRST_TPM_SECRET_SECURITY_SERIES,
+                mode.series >= first.series,
                 mode.has_tpm_secret_security, mode.name)
-
-    def test_by_major_version_not_text(self):
-        base = modes.MODES['2026.1']
-        for nova, expected in (('32.9.9', False), ('33.0.0', True),
-                               ('100.0.0', True), ('4.0.0', False)):
-            release = dataclasses.replace(base.release, nova=nova)
-            mode = dataclasses.replace(base, release=release)
-            self.assertEqual(expected, mode.has_tpm_secret_security, nova)
 
     def test_two_computes_only_where_vtpm_servers_live_migrate(self):
         several = [m.name for m in modes.MODES.values() if m.computes != 1]
