@@ -34,3 +34,6 @@ master_doc = 'index'
 exclude_patterns = ['_build']
 pygments_style = 'native'
 autodoc_member_order = 'bysource'
+# Quotes and ellipses only: options such as --image-properties are typed
+# with two hyphens, and a heading must not show them as a dash.
+smartquotes_action = 'qe'
