@@ -53,6 +53,10 @@ from osc_image_props.sdk.since import ServerSince
 from osc_image_props.sdk.vtpm import VtpmView
 from osc_image_props.sdk.vtpm_api import get_vtpm
 from osc_image_props.sdk.vtpm_api import list_vtpm
+from osc_image_props.sdk.vtpm_flavors import list_vtpm_flavors
+from osc_image_props.sdk.vtpm_flavors import VtpmFlavor
+from osc_image_props.sdk.vtpm_flavors import VtpmFlavors
+from osc_image_props.sdk.vtpm_flavors import vtpm_flavors_of_server
 
 __all__ = [
     'Baseline',
@@ -75,6 +79,8 @@ __all__ = [
     'ServerDrift',
     'ServerSince',
     'Summary',
+    'VtpmFlavor',
+    'VtpmFlavors',
     'VtpmView',
     'find_server',
     'fleet_drift',
@@ -85,9 +91,11 @@ __all__ = [
     'image_properties_since',
     'list_image_properties',
     'list_vtpm',
+    'list_vtpm_flavors',
     'matches',
     'read_baseline',
     'summarize',
     'take_baseline',
+    'vtpm_flavors_of_server',
     'write_baseline',
 ]
