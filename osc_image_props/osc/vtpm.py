@@ -56,9 +56,11 @@ class ShowServerVtpm(command.ShowOne):
     keeps for it (compute API microversion 2.98 or later) and says whether
     it has a vTPM, its version, model and TPM secret security mode
     (flavor extra spec hw:tpm_secret_security, Nova 2026.1 and later), where
-    each comes from, whether Nova can live-migrate it and restart it after a
-    host reboot, and which operations Nova refuses for it. One compute
-    request for a server ID.
+    each comes from, whether Nova can live-migrate it, whether Nova can
+    start it again after a host reboot without its owner (by itself only
+    where the operator set [DEFAULT]resume_guests_state_on_host_boot; the
+    reason says what holds either way), and which operations Nova refuses
+    for it. One compute request for a server ID.
     """
 
     def get_parser(self, prog_name):
@@ -78,8 +80,9 @@ class ListServerVtpm(commands.AfterOutput, command.Lister):
 
     One row per server with a vTPM, from one paged server list (compute API
     microversion 2.98 or later): its TPM secret security mode and where it
-    comes from, whether Nova can live-migrate it and restart it after a host
-    reboot. Before host maintenance, this says which vTPM servers can move.
+    comes from, whether Nova can live-migrate it and whether Nova can start
+    it again after a host reboot without its owner. Before host
+    maintenance, this says which vTPM servers can move.
     One line per mode on stderr counts the servers listed; servers whose
     vTPM cannot be told, servers a filter cannot be applied to (their mode
     cannot be told) and servers in a cell the compute API cannot reach are

@@ -380,7 +380,7 @@ def _mode(specs, cloud_max, warnings):
         return USER, DEFAULT
     if mode not in MODES:
         warnings.append(
-            'Secret security %s is not a mode Nova knows (%s): Nova\'s '
+            "Secret security %s is not a mode Nova knows (%s): Nova's "
             'scheduler fails every request for a flavor in this mode '
             '(tpm_secret_security_filter), so the server cannot be '
             'cold-migrated, nor resized to a flavor in a mode Nova does not '
@@ -452,21 +452,38 @@ def _live_migration(mode, source):
 # After a host reboot. Whether the server comes back by itself depends on
 # an option of nova-compute that the API does not show, so each reason
 # says what holds with it and without it.
-#: Nova can read the vTPM secret without the owner.
+#: What holds after a host reboot when Nova can read the vTPM secret
+#: without the owner.
 WITHOUT_OWNER = (
-    'Nova can read the vTPM secret without the owner: with %s = True '
-    "(the operator's choice; the default is False) the server comes back "
-    'by itself when the host boots; without it, it stays SHUTOFF and the '
-    'owner or an admin can start it.' % RESUME_OPTION
+    "with %s = True (the operator's choice; the default is False) the "
+    'server comes back by itself when the host boots; without it, it stays '
+    'SHUTOFF and the owner or an admin can start it.' % RESUME_OPTION
 )
-#: Only the owner's credentials read the vTPM secret.
+#: What holds after a host reboot when only the owner's credentials read
+#: the vTPM secret.
 OWNER_ONLY = (
-    "Only the owner's credentials read the vTPM secret: with %s = True "
-    "(the operator's choice; the default is False) Nova cannot read it "
-    'when the host boots and the server goes to ERROR, and the owner '
-    'recovers it with a hard reboot (server start takes only a SHUTOFF '
-    'server); without it, the server stays SHUTOFF and only the owner can '
-    "start it (an admin cannot read the owner's secret)." % RESUME_OPTION
+    "with %s = True (the operator's choice; the default is False) Nova "
+    'cannot read the secret when the host boots and the server goes to '
+    'ERROR, and the owner recovers it with a hard reboot (server start '
+    'takes only a SHUTOFF server); without it, the server stays SHUTOFF '
+    "and only the owner can start it (an admin cannot read the owner's "
+    'secret).' % RESUME_OPTION
+)
+_BY_OWNER = "only the owner's credentials read the vTPM secret: "
+_BY_NOVA = ', so Nova can read it without the owner: '
+
+#: ``(restarts_after_host_reboot, reason)`` of each mode Nova knows, on
+#: 33.0.0 and later. doc/source/vtpm.rst shows these texts.
+HOST_REBOOT = {
+    HOST: (True, 'Secret security host: the host keeps the vTPM secret'
+           + _BY_NOVA + WITHOUT_OWNER),
+    DEPLOYMENT: (True, "Secret security deployment: Nova's service user "
+                       'owns the vTPM secret' + _BY_NOVA + WITHOUT_OWNER),
+    USER: (False, 'Secret security user: ' + _BY_OWNER + OWNER_ONLY),
+}
+#: The same on a Nova without modes (before 33.0.0).
+RELEASE_HOST_REBOOT = (
+    False, 'Nova before 33.0.0: ' + _BY_OWNER + OWNER_ONLY
 )
 
 
@@ -475,24 +492,17 @@ def _host_reboot(mode, source):
     the server again without its owner."""
     return _by_mode(
         mode, source,
-        release=(False, 'Nova before 33.0.0: %s' % OWNER_ONLY),
+        release=RELEASE_HOST_REBOOT,
         unknown=(None, (
             'Whether Nova can start it again without the owner after a '
             'host reboot depends on the secret security mode, which cannot '
             'be told.'
         )),
-        modes={
-            HOST: (True, 'Secret security host: the host keeps the vTPM '
-                         'secret. %s' % WITHOUT_OWNER),
-            DEPLOYMENT: (True, "Secret security deployment: Nova's service "
-                               'user owns the vTPM secret. %s'
-                               % WITHOUT_OWNER),
-            USER: (False, 'Secret security user: %s' % OWNER_ONLY),
-        },
+        modes=HOST_REBOOT,
         other=(False, (
-            'Secret security %%s is neither host nor deployment, so Nova '
-            'keeps its vTPM secret as in mode user. %s' % OWNER_ONLY
-        )),
+            'Secret security %s is neither host nor deployment, so Nova '
+            'keeps its vTPM secret as in mode user, where '
+        ) + (_BY_OWNER + OWNER_ONLY).replace('%', '%%')),
     )
 
 
