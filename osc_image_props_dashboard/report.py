@@ -47,7 +47,8 @@ class Row:
     #: Glance's value, escaped; None when Glance has no such value.
     glance: object
     #: ``changed``, ``only-embedded``, ``only-glance``,
-    #: ``recorded-by-nova`` or ``unchanged``.
+    #: ``recorded-by-nova``, ``unchanged`` or ``not-compared`` (the image
+    #: is deleted or not visible).
     state: str
     #: Whether the row counts as drift (``recorded-by-nova`` does not).
     is_drift: bool = False
@@ -59,7 +60,8 @@ class Report:
     rows: tuple = ()
     #: The boot image's ID, escaped; None for a server booted from a volume.
     image_id: object = None
-    #: False when Glance has no such image visible to the user.
+    #: False when Glance has no such image visible to the user: nothing is
+    #: compared, as in ``server image properties diff`` and ``drift``.
     image_found: bool = False
     #: One escaped line for the states other than ``properties``.
     message: str = ''

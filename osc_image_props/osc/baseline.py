@@ -17,6 +17,7 @@ from osc_lib import exceptions as osc_exceptions
 
 from osc_image_props import sdk
 from osc_image_props.osc import calls
+from osc_image_props.osc import commands
 from osc_image_props.osc import errors
 from osc_image_props.osc import notes
 
@@ -24,7 +25,7 @@ from osc_image_props.osc import notes
 STDOUT = '-'
 
 
-class BaselineServerImageProperties(command.Command):
+class BaselineServerImageProperties(commands.Bounded, command.Command):
     """Write the image properties Nova keeps for servers to a baseline file.
 
     A baseline is the copy of image properties that Nova keeps for each

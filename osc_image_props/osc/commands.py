@@ -15,6 +15,7 @@
 from osc_image_props.osc import calls
 from osc_image_props.osc import fleet_query
 from osc_image_props.osc import output
+from osc_image_props.osc import timeout
 
 
 def add_server_argument(parser, verb):
@@ -45,6 +46,23 @@ def fleet_view(command, parsed_args, view, *args, **kwargs):
             conn, *args, max_servers=fleet_query.max_servers(parsed_args),
             **kwargs, **query
         )
+
+
+class Bounded:
+    """A command mixin: ``--command-timeout``, a bound on the whole
+    command's waiting for the cloud (:mod:`timeout`), its output
+    included (fleet commands read pages while they write)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        timeout.add_command_timeout(parser)
+        return parser
+
+    def run(self, parsed_args):
+        seconds = timeout.command_seconds(parsed_args)
+        conn = self.app.client_manager.sdk_connection
+        with timeout.whole_command(conn, seconds):
+            return super().run(parsed_args)
 
 
 class AfterOutput:

@@ -18,25 +18,21 @@ from osc_image_props import sdk
 from osc_image_props.osc import calls
 from osc_image_props.osc import commands
 from osc_image_props.osc import errors
+from osc_image_props.osc import exit_codes
 from osc_image_props.osc import output
 from osc_image_props.osc import since
 from osc_image_props.sdk import drift as drift_mod
 
-# Exit status with --exit-code when there is drift: 1 stays "error".
-DRIFT_EXIT_CODE = 3
-
 COLUMNS = ('Property', 'Embedded', 'Glance', 'State')
 
 
-def add_exit_code(parser, when):
+def add_exit_code(parser):
     """Add ``--exit-code`` to a drift command's parser."""
     parser.add_argument(
         '--exit-code',
         action='store_true',
-        help=(
-            'Exit with status %d %s (1 stays "error")'
-            % (DRIFT_EXIT_CODE, when)
-        ),
+        help=('Tell drift by the exit status. ' + exit_codes.help_text()
+              + ' Without --exit-code: 0 unless there is an error'),
     )
 
 
@@ -54,21 +50,23 @@ def add_include_recorded(parser, what):
 
 
 class DriftExitCode(commands.AfterOutput):
-    """``--exit-code``: :data:`DRIFT_EXIT_CODE` once a command that set
-    ``self._has_drift`` succeeded."""
+    """``--exit-code``: the status of :mod:`exit_codes` once a command
+    that set ``self._has_drift`` and ``self._not_compared`` succeeded."""
 
     def before_run(self):
         super().before_run()
         self._has_drift = False
+        self._not_compared = False
 
     def after_output(self, parsed_args):
         status = super().after_output(parsed_args)
-        if parsed_args.exit_code and self._has_drift:
-            return DRIFT_EXIT_CODE
+        if parsed_args.exit_code and status == 0:
+            return exit_codes.status(self._has_drift, self._not_compared)
         return status
 
 
-class DiffServerImageProperties(DriftExitCode, command.Lister):
+class DiffServerImageProperties(commands.Bounded, DriftExitCode,
+                                command.Lister):
     """Compare a server's image properties with its image in Glance now.
 
     Nova keeps the image properties it copied when it booted or rebuilt the
@@ -81,8 +79,10 @@ class DiffServerImageProperties(DriftExitCode, command.Lister):
     that nova-compute records in the server itself when the image has none
     (the libvirt driver does so for the machine type and the default
     buses and models), which is not drift unless --include-recorded is
-    given. If the image was deleted or is not visible, every embedded
-    property is only-embedded.
+    given. If the image was deleted or is not visible, the server is not
+    compared: a note on stderr, no drift, and --all lists every embedded
+    property as not-compared (the rule of "server image properties
+    drift"); --exit-code then exits 4, not 0.
 
     With --since FILE the copy is compared with the server's copy in a
     baseline ("server image properties baseline") instead: no Glance
@@ -98,7 +98,7 @@ class DiffServerImageProperties(DriftExitCode, command.Lister):
             action='store_true',
             help='Also list the properties that did not change',
         )
-        add_exit_code(parser, 'when there is drift and 0 when there is none')
+        add_exit_code(parser)
         add_include_recorded(parser, ': listed without --all, and counted '
                              'by --exit-code')
         since.add_since(parser, "the server's copy")
@@ -115,14 +115,14 @@ class DiffServerImageProperties(DriftExitCode, command.Lister):
             )
         self._has_drift = drift.has_drift
 
-        if drift.image_id is None:
+        if drift.outcome == drift_mod.VOLUME_BOOTED:
             calls.note_volume_booted(self.app, drift.server.id)
-        elif not drift.image_found:
+        elif drift.outcome == drift_mod.IMAGE_MISSING:
+            self._not_compared = True
             errors.note(
                 self.app,
                 'Image %s of server %s is deleted or not visible to you: '
-                'every embedded property is shown as only-embedded.'
-                % (drift.image_id, drift.server.id)
+                'not compared.' % (drift.image_id, drift.server.id)
             )
 
         rows = drift.properties if parsed_args.all else drift.drifted

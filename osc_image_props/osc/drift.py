@@ -32,7 +32,8 @@ COLUMNS = (
 )
 
 
-class DriftServerImageProperties(diff.DriftExitCode, command.Lister):
+class DriftServerImageProperties(commands.Bounded, diff.DriftExitCode,
+                                 command.Lister):
     """List the servers whose image properties differ from their image now.
 
     One row per server and property that differs between the copy Nova
@@ -44,7 +45,8 @@ class DriftServerImageProperties(diff.DriftExitCode, command.Lister):
     the servers once and asks Glance once per batch of distinct images.
     Servers booted from a volume, servers in a cell the compute API cannot
     reach and servers whose image is deleted or not visible are not
-    compared: each kind is counted in one line on stderr.
+    compared: each kind is counted in one line on stderr, and --exit-code
+    exits 4 for the last two when no server has drifted.
 
     With --since FILE the copies are compared with a baseline ("server
     image properties baseline") instead: one row per property added,
@@ -55,8 +57,7 @@ class DriftServerImageProperties(diff.DriftExitCode, command.Lister):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         fleet_query.add_arguments(parser)
-        diff.add_exit_code(
-            parser, 'when any server has drifted and 0 when none has')
+        diff.add_exit_code(parser)
         diff.add_include_recorded(parser, ' for --exit-code')
         since.add_since(parser, 'the copies')
         return parser
@@ -82,6 +83,8 @@ class DriftServerImageProperties(diff.DriftExitCode, command.Lister):
         with calls.cloud_calls(conn):
             for server in servers:
                 self._outcomes[server.outcome] += 1
+                if server.outcome in (fleet.IMAGE_MISSING, fleet.UNREACHABLE):
+                    self._not_compared = True
                 if server.outcome == fleet.IMAGE_MISSING:
                     self._missing_images.add(server.image_id)
                 if server.has_drift:

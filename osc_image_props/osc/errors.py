@@ -24,6 +24,8 @@ from openstack import exceptions as sdk_exceptions
 from osc_lib import exceptions as osc_exceptions
 
 from osc_image_props import escaping
+from osc_image_props.osc import timeout
+from osc_image_props.sdk import exceptions as own_exceptions
 
 
 def note(app, message):
@@ -48,6 +50,8 @@ def command_errors(server=None):
     """
     try:
         yield
+    except own_exceptions.ImagePropertiesTimeout as exc:
+        raise timeout.expired(exc) from exc
     except sdk_exceptions.DuplicateResource as exc:
         raise osc_exceptions.CommandError(
             escaping.one_line(
@@ -76,6 +80,8 @@ def command_errors_kept():
     """
     try:
         yield
+    except own_exceptions.ImagePropertiesTimeout as exc:
+        raise timeout.expired(exc) from exc
     except (
         sdk_exceptions.SDKException,
         ksa_exceptions.ClientException,

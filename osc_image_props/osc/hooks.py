@@ -36,6 +36,7 @@ from osc_image_props.osc import capture
 from osc_image_props.osc import errors
 from osc_image_props.osc import options
 from osc_image_props.osc import output
+from osc_image_props.osc import timeout
 
 LIST_COLUMN = 'Image Properties'
 SHOW_FIELD = 'image_properties'
@@ -78,8 +79,13 @@ class _ImagePropertiesHook(hooks.CommandHook):
                 if self._active(parsed_args):
                     # The command's own requests now carry untrusted
                     # bodies of 2.98 (a failing page quotes its body):
-                    # their errors end as one line too.
-                    with errors.command_errors_kept():
+                    # their errors end as one line too. The command is
+                    # bounded as the plugin's own are (timeout.COMMAND_ENV
+                    # only: no option of ours on a stock command).
+                    conn = command.app.client_manager.sdk_connection
+                    with errors.command_errors_kept(), \
+                            timeout.whole_command(
+                                conn, timeout.command_seconds()):
                         return run(parsed_args)
                 return run(parsed_args)
             finally:

@@ -22,7 +22,7 @@ from osc_image_props.osc import output
 from osc_image_props.sdk import microversion
 
 
-class ShowServerImageProperties(command.ShowOne):
+class ShowServerImageProperties(commands.Bounded, command.ShowOne):
     """Show the image properties Nova keeps for a server.
 
     Nova copies the properties of a server's boot image when it creates or

@@ -105,6 +105,7 @@ class DriftSince:
             for server in servers:
                 if server.outcome == since_mod.UNREACHABLE:
                     self.unreachable += 1
+                    self.command._not_compared = True
                     continue
                 if server.outcome == since_mod.OUTSIDE:
                     self.outside += 1

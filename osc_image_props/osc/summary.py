@@ -24,7 +24,7 @@ COLUMNS = ('Property', 'Value', 'Servers')
 PROJECTS_COLUMN = 'Projects'
 
 
-class SummarizeServerImageProperties(command.Lister):
+class SummarizeServerImageProperties(commands.Bounded, command.Lister):
     """Count the servers that have each value of each image property.
 
     Reads the image properties Nova keeps for each server (compute API

@@ -49,7 +49,7 @@ def _cell(view, field):
     return output.SafeText(value)
 
 
-class ShowServerVtpm(command.ShowOne):
+class ShowServerVtpm(commands.Bounded, command.ShowOne):
     """Show a server's vTPM, its secret security mode and what Nova allows.
 
     Reads the server's flavor extra specs and the image properties Nova
@@ -75,7 +75,8 @@ class ShowServerVtpm(command.ShowOne):
         return SHOW_FIELDS, [_cell(view, f) for f in SHOW_FIELDS]
 
 
-class ListServerVtpm(commands.AfterOutput, command.Lister):
+class ListServerVtpm(commands.Bounded, commands.AfterOutput,
+                     command.Lister):
     """List the servers with a vTPM: mode, source and what Nova allows.
 
     One row per server with a vTPM, from one paged server list (compute API

@@ -38,7 +38,7 @@ def change_text(change):
                              shown(change.then))
 
 
-class ListServerVtpmFlavors(command.Lister):
+class ListServerVtpmFlavors(commands.Bounded, command.Lister):
     """List the vTPM flavors a server can be resized to, and what each gives.
 
     For each flavor you can see under which the server would have a vTPM

@@ -28,6 +28,7 @@ from osc_image_props.sdk.baseline import BaselineFromAnotherCloud
 from osc_image_props.sdk.baseline import read as read_baseline
 from osc_image_props.sdk.baseline import take as take_baseline
 from osc_image_props.sdk.baseline import write as write_baseline
+from osc_image_props.sdk.bound import deadline
 from osc_image_props.sdk.drift import ImagePropertiesDrift
 from osc_image_props.sdk.drift import image_properties_drift
 from osc_image_props.sdk.drift import PropertyDrift
@@ -36,6 +37,7 @@ from osc_image_props.sdk.exceptions import ImagePropertiesError
 from osc_image_props.sdk.exceptions import ImagePropertiesMissing
 from osc_image_props.sdk.exceptions import ImagePropertiesPagingError
 from osc_image_props.sdk.exceptions import ImagePropertiesProtocolError
+from osc_image_props.sdk.exceptions import ImagePropertiesTimeout
 from osc_image_props.sdk.exceptions import ImagePropertiesUnreachable
 from osc_image_props.sdk.exceptions import ImagePropertiesUnsupported
 from osc_image_props.sdk.exceptions import ImagePropertiesVersionConflict
@@ -67,6 +69,7 @@ __all__ = [
     'ImagePropertiesMissing',
     'ImagePropertiesPagingError',
     'ImagePropertiesProtocolError',
+    'ImagePropertiesTimeout',
     'ImagePropertiesUnreachable',
     'ImagePropertiesUnsupported',
     'ImagePropertiesVersionConflict',
@@ -82,6 +85,7 @@ __all__ = [
     'VtpmFlavor',
     'VtpmFlavors',
     'VtpmView',
+    'deadline',
     'find_server',
     'fleet_drift',
     'fleet_since',

@@ -119,3 +119,60 @@ def body(resource_obj):
     # Nova sent them; their attributes would build resources from
     # untrusted members (Resource._body).
     return resource_obj._body
+
+
+# requests and urllib3 (under keystoneauth's Session)
+
+_BOUNDED = '_osc_image_props_bounded'
+
+
+def _bounded_pool_classes(wrap, connect_timeout):
+    from urllib3 import connection
+    from urllib3 import connectionpool
+
+    def connect(base):
+        def connect(self):
+            self.timeout = connect_timeout(self.timeout)
+            base.connect(self)
+            self.sock = wrap(self.sock)
+        return connect
+
+    http = type('BoundedHTTPConnection', (connection.HTTPConnection,),
+                {'connect': connect(connection.HTTPConnection)})
+    https = type('BoundedHTTPSConnection', (connection.HTTPSConnection,),
+                 {'connect': connect(connection.HTTPSConnection)})
+    return {
+        'http': type('BoundedHTTPConnectionPool',
+                     (connectionpool.HTTPConnectionPool,),
+                     {'ConnectionCls': http}),
+        'https': type('BoundedHTTPSConnectionPool',
+                      (connectionpool.HTTPSConnectionPool,),
+                      {'ConnectionCls': https}),
+    }
+
+
+def bound_new_connections(ksa_session, wrap, connect_timeout):
+    """Make every new connection of a keystoneauth Session connect with
+    ``connect_timeout(timeout)`` and then read through ``wrap(socket)``.
+
+    Idempotent; the session's idle connections are closed, so that every
+    later request uses a new one.
+    """
+    # Why: a bound on a whole call must cut a read that never ends, and
+    # each read of a socket must wait no longer than the time left; only
+    # the socket sees each read (the response's status line and headers
+    # included), and no public interface reaches it. keystoneauth's
+    # Session sends through the requests.Session ``session``, whose
+    # HTTPAdapters keep a urllib3 PoolManager (``poolmanager``) that makes
+    # its pools from ``pool_classes_by_scheme``; a pool makes connections
+    # of its ``ConnectionCls``, whose connect() sets ``sock`` (urllib3
+    # 1.26 and 2.x, with requests 2.32).
+    classes = None
+    for adapter in ksa_session.session.adapters.values():
+        manager = getattr(adapter, 'poolmanager', None)
+        if manager is None or getattr(adapter, _BOUNDED, False):
+            continue
+        classes = classes or _bounded_pool_classes(wrap, connect_timeout)
+        manager.pool_classes_by_scheme = dict(classes)
+        manager.clear()
+        setattr(adapter, _BOUNDED, True)

@@ -21,6 +21,12 @@ image_property set``).
 A name that the server's copy has, that the image does not, and that
 nova-compute records itself (:mod:`recorded_keys`) is
 ``recorded-by-nova``: shown, but not drift unless asked for.
+
+A server whose image is deleted or not visible is not compared: nothing
+tells what the image had, or whether nova-compute wrote a name itself, so
+every name of the copy is ``not-compared`` and none is drift. The single
+server view (``diff``, the Horizon tab) and the fleet view (``drift``)
+both answer so, through :func:`server_rows`.
 """
 
 import dataclasses
@@ -36,6 +42,13 @@ ONLY_EMBEDDED = 'only-embedded'
 ONLY_GLANCE = 'only-glance'
 RECORDED = 'recorded-by-nova'
 UNCHANGED = 'unchanged'
+NOT_COMPARED = 'not-compared'
+
+# What became of one server: compared, or why it was not.
+COMPARED = 'compared'
+VOLUME_BOOTED = 'volume-booted'
+UNREACHABLE = 'unreachable'
+IMAGE_MISSING = 'image-missing'
 
 # Nova stores at most 255 bytes of UTF-8 per value.
 _NOVA_VALUE_BYTES = 255
@@ -50,21 +63,22 @@ class PropertyDrift:
     #: (``only-glance``) or keeps a null.
     embedded: object
     #: The value of the image in Glance now; None when it has none
-    #: (``only-embedded``, ``recorded-by-nova``).
+    #: (``only-embedded``, ``recorded-by-nova``, ``not-compared``).
     glance: object
     #: ``changed``, ``only-embedded``, ``only-glance``,
     #: ``recorded-by-nova`` (the image has no such property and
-    #: nova-compute records the name itself) or ``unchanged``.
+    #: nova-compute records the name itself), ``unchanged`` or
+    #: ``not-compared`` (the image is deleted or not visible).
     state: str
 
 
 def is_drift(prop, include_recorded=False):
     """Whether a :class:`PropertyDrift` counts as drift.
 
-    ``unchanged`` never does; ``recorded-by-nova`` only with
-    ``include_recorded``.
+    ``unchanged`` and ``not-compared`` never do; ``recorded-by-nova``
+    only with ``include_recorded``.
     """
-    if prop.state == UNCHANGED:
+    if prop.state in (UNCHANGED, NOT_COMPARED):
         return False
     return include_recorded or prop.state != RECORDED
 
@@ -79,13 +93,23 @@ class ImagePropertiesDrift:
     #: booted from a volume.
     image_id: object
     #: False when Glance has no such image visible to the caller (deleted,
-    #: or private to another project): then every embedded property is
-    #: ``only-embedded`` (whether the image had it cannot be told).
+    #: or private to another project): then nothing is compared (see
+    #: ``outcome``).
     image_found: bool
-    #: Every property of either side, sorted by name, unchanged ones too.
+    #: Every property of either side, sorted by name, unchanged ones too;
+    #: without the image, every embedded property as ``not-compared``.
     properties: tuple
     #: Whether ``recorded-by-nova`` properties count as drift.
     include_recorded: bool = False
+    #: ``compared``, ``volume-booted`` or ``image-missing`` (deleted or not
+    #: visible: not compared, which is not "no drift"); the values of
+    #: :attr:`osc_image_props.sdk.ServerDrift.outcome`.
+    outcome: str = COMPARED
+
+    @property
+    def compared(self):
+        """Whether the copy was compared with the image."""
+        return self.outcome == COMPARED
 
     @property
     def drifted(self):
@@ -153,6 +177,31 @@ def compare(embedded, glance, recorded=frozenset()):
     return tuple(rows)
 
 
+def server_rows(cloud_max, embedded, image, flavor_disk, keys=None):
+    """``(outcome, rows)`` of one server whose copy is ``embedded``.
+
+    ``compared`` and the :func:`compare` rows when ``image`` (a Glance
+    body) is there; else ``image-missing`` and every embedded property
+    ``not-compared``.
+
+    :param cloud_max: the cloud's maximum compute microversion.
+    :param flavor_disk: the flavor's disk (the 2025.1 dialect needs it).
+    :param keys: only these names (default: all).
+    """
+    if image is None:
+        return IMAGE_MISSING, tuple(
+            PropertyDrift(name, value, None, NOT_COMPARED)
+            for name, value in sorted(embedded.items())
+            if keys is None or name in keys
+        )
+    spoken = dialect_mod.detect(cloud_max, embedded)
+    glance = dialect_mod.glance_side(spoken, image, embedded, flavor_disk)
+    if keys is not None:
+        embedded = {k: v for k, v in embedded.items() if k in keys}
+        glance = {k: v for k, v in glance.items() if k in keys}
+    return COMPARED, compare(embedded, glance, spoken.recorded)
+
+
 def image_properties_drift(conn, server, include_recorded=False):
     """Compare a server's embedded image properties with its image now.
 
@@ -174,7 +223,10 @@ def image_properties_drift(conn, server, include_recorded=False):
     :param include_recorded: count ``recorded-by-nova`` properties as
         drift (in ``drifted`` and ``has_drift``).
     :returns: an :class:`ImagePropertiesDrift`. A server booted from a
-        volume gives ``image_id=None`` and no properties.
+        volume gives ``image_id=None``, no properties and the outcome
+        ``volume-booted``; a server whose image is deleted or not visible
+        gives ``image-missing``, every property ``not-compared`` and no
+        drift.
     :raises ImagePropertiesUnreachable: the server is in a cell the
         compute API cannot reach.
     """
@@ -188,24 +240,19 @@ def image_properties_drift(conn, server, include_recorded=False):
     embedded = found.embedded_image_properties()
     if embedded is None:
         return ImagePropertiesDrift(
-            found, None, False, (), include_recorded
+            found, None, False, (), include_recorded, VOLUME_BOOTED
         )
     image_id = found.image.id  # validated with the properties
     image = _glance_image(conn, image_id)
-    glance = {}
-    recorded = frozenset()  # without the image, nothing can be told
-    if image is not None:
-        spoken = dialect_mod.detect(
-            microversion.cloud_max_microversion(conn.compute), embedded
-        )
-        glance = dialect_mod.glance_side(
-            spoken, image, embedded, found.flavor_disk()
-        )
-        recorded = spoken.recorded
+    outcome, rows = server_rows(
+        microversion.cloud_max_microversion(conn.compute), embedded, image,
+        found.flavor_disk(),
+    )
     return ImagePropertiesDrift(
         server=found,
         image_id=image_id,
         image_found=image is not None,
-        properties=compare(embedded, glance, recorded),
+        properties=rows,
         include_recorded=include_recorded,
+        outcome=outcome,
     )

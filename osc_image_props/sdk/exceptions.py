@@ -40,6 +40,21 @@ class ImagePropertiesError(sdk_exceptions.SDKException):
     """Base class of every error of this extension."""
 
 
+class ImagePropertiesTimeout(ImagePropertiesError):
+    """The bound of :func:`osc_image_props.sdk.deadline` passed before the
+    cloud answered.
+
+    :ivar seconds: the bound.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        super().__init__(
+            'The cloud did not answer within %g s, the bound on the whole '
+            'call (not on each read).' % seconds
+        )
+
+
 class ImagePropertiesUnsupported(ImagePropertiesError):
     """The cloud's compute API is older than microversion 2.98.
 

@@ -40,11 +40,11 @@ from osc_image_props.sdk import resource
 #: default page size, so one chunk costs about one page of each.
 CHUNK = 1000
 
-#: :attr:`ServerDrift.outcome` values.
-COMPARED = 'compared'
-VOLUME_BOOTED = 'volume-booted'
-UNREACHABLE = 'unreachable'
-IMAGE_MISSING = 'image-missing'
+#: :attr:`ServerDrift.outcome` values (those of the single server view).
+COMPARED = drift_mod.COMPARED
+VOLUME_BOOTED = drift_mod.VOLUME_BOOTED
+UNREACHABLE = drift_mod.UNREACHABLE
+IMAGE_MISSING = drift_mod.IMAGE_MISSING
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,20 +184,12 @@ def _drift_of(seen, image, cloud_max, keys, include_recorded):
     if seen.properties is _UNKNOWN:
         return ServerDrift(seen.server_id, seen.name, seen.project_id, None,
                            UNREACHABLE)
-    if image is None:
-        return ServerDrift(seen.server_id, seen.name, seen.project_id,
-                           seen.image_id, IMAGE_MISSING)
-    embedded = seen.properties
-    spoken = dialect_mod.detect(cloud_max, embedded)
-    glance = dialect_mod.glance_side(
-        spoken, image, embedded, seen.flavor_disk
-    )
-    if keys is not None:
-        embedded = {k: v for k, v in embedded.items() if k in keys}
-        glance = {k: v for k, v in glance.items() if k in keys}
-    rows = drift_mod.compare(embedded, glance, spoken.recorded)
+    # The rule of the single server view: without the image, nothing is
+    # compared, so nothing is drift or recorded-by-nova.
+    outcome, rows = drift_mod.server_rows(
+        cloud_max, seen.properties, image, seen.flavor_disk, keys)
     return ServerDrift(
-        seen.server_id, seen.name, seen.project_id, seen.image_id, COMPARED,
+        seen.server_id, seen.name, seen.project_id, seen.image_id, outcome,
         tuple(r for r in rows if drift_mod.is_drift(r, include_recorded)),
         tuple(r for r in rows if r.state == drift_mod.RECORDED),
     )

@@ -82,7 +82,7 @@ class TestImagePropertiesTab(base.DashboardTestCase):
         self.assertIn(image_id, line.text)
         self.assertIn('deleted in Glance or not visible to you', line.text)
         self.assertEqual(
-            [(name, value, '', 'only-embedded')
+            [(name, value, '', 'not-compared')
              for name, value in sorted(embedded.items())],
             self.rows(),
         )

@@ -279,10 +279,18 @@ class ProjectTabTests(TabTestBase):
         self.assertContains(res, 'data-line="image-deleted"')
         self.assertContains(
             res, 'is deleted in Glance or not visible to you')
+        # Not compared, as diff and drift say: no drift, and no count of
+        # it under the table.
         self.assertEqual(
-            [('hw_machine_type', 'q35', None, 'only-embedded')],
-            [(r.name, r.embedded, r.glance, r.state)
+            [('hw_machine_type', 'q35', None, 'not-compared', False)],
+            [(r.name, r.embedded, r.glance, r.state, r.is_drift)
              for r in res.context['report'].rows])
+        self.assertContains(res, 'none counts as drift')
+        self.assertNotContains(res, 'osc-image-props-drift')
+        table = res.content.decode().split('id="osc-image-props-table"')[1]
+        table = table.split('</table>')[0]
+        self.assertNotIn('label-warning', table)
+        self.assertIn('label-default', table)
 
     def test_unreachable_cell(self):
         self.nova_server({'status': 'UNKNOWN'})

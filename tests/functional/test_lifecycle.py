@@ -104,12 +104,9 @@ class TestLifecycle(base.FunctionalTestCase):
         status, out, err = self.openstack(
             *DIFF, self.server.id, '--exit-code', '-f', 'json', check=False
         )
-        self.assertEqual(3, status, err)
+        self.assertEqual(4, status, err)
         self.assertIn('deleted or not visible', err)
-
-        self.assertEqual(
-            {'only-embedded'}, {row['State'] for row in json.loads(out)}
-        )
+        self.assertEqual([], json.loads(out))
 
     def test_rebuild_changes_them(self):
         self.openstack(

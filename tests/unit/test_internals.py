@@ -21,6 +21,7 @@ boundary, so that an upstream change fails the test that names it.
 
 import argparse
 import io
+import socket
 import urllib.parse
 
 import fixtures
@@ -40,6 +41,7 @@ from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import microversion
 from osc_image_props.sdk import resource
 from tests.unit import base
+from tests.unit import drip_cloud
 
 _DETAIL = '/v2.1/servers/detail'
 
@@ -229,6 +231,44 @@ class _Recording:
     def emit_list(self, column_names, data, stdout, parsed_args):
         stdout.write('recorded\n')
         self.inner.emit_list(column_names, data, stdout, parsed_args)
+
+
+class TestRequestsAndUrllib3(_InternalsTestCase):
+    """osc_image_props.sdk._sdk_internals: under keystoneauth's Session."""
+
+    def test_bound_new_connections(self):
+        # Real sockets: requests-mock never opens a connection.
+        self.mocker.stop()
+        cloud = self.useFixture(drip_cloud.DripCloud())
+        wrapped, timeouts = [], []
+
+        class Recording:
+            def __init__(self, sock):
+                self.sock, self.files = sock, []
+                wrapped.append(self)
+
+            def makefile(self, *args, **kwargs):
+                self.files.append(args)
+                return self.sock.makefile(*args, **kwargs)
+
+            def __getattr__(self, name):
+                return getattr(self.sock, name)
+
+        session = self.conn.session
+        session.session.get(cloud.url + '/image')  # an idle connection
+        _sdk_internals.bound_new_connections(
+            session, Recording, lambda t: timeouts.append(t) or t)
+        _sdk_internals.bound_new_connections(
+            session, Recording, lambda t: timeouts.append(t) or t)
+        for _ in range(2):
+            response = session.session.get(cloud.url + '/image', timeout=7.5)
+            self.assertEqual(200, response.status_code)
+        # One new connection (the idle one was closed), made with the
+        # connect timeout, and its response read through the wrapper.
+        self.assertEqual([7.5], timeouts)
+        self.assertEqual(1, len(wrapped))
+        self.assertIn(('rb',), wrapped[0].files)
+        self.assertIsInstance(wrapped[0].sock, socket.socket)
 
 
 class TestCliff(base.TestCase):

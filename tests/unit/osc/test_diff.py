@@ -72,18 +72,22 @@ class TestDiff(base.TestCase):
             out,
         )
 
-    def test_deleted_image_is_not_an_error(self):
+    def test_deleted_image_is_not_compared(self):
         del self.cloud.images[fakes.IMAGE_ID]
         status, out, err = self.run_cli(*DIFF, 'web-1', '--exit-code',
                                         '-f', 'value')
-        self.assertEqual(3, status, err)
-        self.assertIn('deleted or not visible', err)
-        # The image has none of them: an empty field, not "None".
+        self.assertEqual((4, ''), (status, out), err)
         self.assertEqual(
-            'hw_machine_type q35  only-embedded\n'
-            'hw_tpm_model tpm-crb  only-embedded\n'
-            'hw_tpm_version 2.0  only-embedded\n'
-            'os_distro ubuntu  only-embedded\n',
+            'Image %s of server %s is deleted or not visible to you: not '
+            'compared.\n' % (fakes.IMAGE_ID, self.server_id), err)
+        status, out, err = self.run_cli(*DIFF, 'web-1', '--all', '-f', 'csv')
+        self.assertEqual(0, status, err)
+        self.assertEqual(
+            '"Property","Embedded","Glance","State"\n'
+            '"hw_machine_type","q35","","not-compared"\n'
+            '"hw_tpm_model","tpm-crb","","not-compared"\n'
+            '"hw_tpm_version","2.0","","not-compared"\n'
+            '"os_distro","ubuntu","","not-compared"\n',
             out,
         )
 

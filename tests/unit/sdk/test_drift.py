@@ -65,13 +65,20 @@ class TestDrift(base.TestCase):
         del self.cloud.images[fakes.IMAGE_ID]
         result = sdk.image_properties_drift(self.connect(), server_id)
         self.assertFalse(result.image_found)
+        self.assertEqual(drift_mod.IMAGE_MISSING, result.outcome)
+        self.assertFalse(result.compared)
+        self.assertFalse(result.has_drift)
         self.assertEqual(
-            {'only-embedded'}, {p.state for p in result.properties}
+            [(name, value, None, 'not-compared')
+             for name, value in sorted(fakes.PROPERTIES.items())],
+            [(p.name, p.embedded, p.glance, p.state)
+             for p in result.properties]
         )
 
     def test_volume_backed(self):
         server_id = self.cloud.add_server(volume_backed=True)
         result = sdk.image_properties_drift(self.connect(), server_id)
+        self.assertEqual(drift_mod.VOLUME_BOOTED, result.outcome)
         self.assertIsNone(result.image_id)
         self.assertEqual((), result.properties)
         self.assertFalse(result.has_drift)
@@ -177,13 +184,16 @@ class TestRecordedByNova(base.TestCase):
             [(p.name, p.state) for p in result.drifted])
 
     def test_deleted_image_tells_nothing_about_who_wrote_a_name(self):
+        # Nor what the image had: not compared, and no drift, as
+        # fleet_drift says of the same server.
         del self.cloud.images[fakes.IMAGE_ID]
         result = sdk.image_properties_drift(self.connect(), self.server_id)
         self.assertFalse(result.image_found)
         self.assertEqual((), result.recorded)
-        self.assertEqual({'only-embedded'},
-                         {p.state for p in result.drifted})
-        self.assertEqual(len(fakes.LIBVIRT_COPY), len(result.drifted))
+        self.assertEqual((), result.drifted)
+        self.assertEqual(
+            {'not-compared'}, {p.state for p in result.properties})
+        self.assertEqual(len(fakes.LIBVIRT_COPY), len(result.properties))
 
 
 class TestCompare(base.TestCase):

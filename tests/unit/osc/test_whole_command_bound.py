@@ -1,0 +1,157 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Every command ends within its bound against a cloud that drips.
+
+The compute API of :mod:`tests.unit.drip_cloud` answers one byte at a
+time for ever, which restarts any per-read timeout with every byte: each
+command must end with one line on stderr and exit status 1 once its bound
+on the whole command passes, and leave no bound behind.
+"""
+
+import json
+
+import fixtures
+import openstack
+
+from osc_image_props import sdk
+from osc_image_props.osc import timeout
+from osc_image_props.sdk import bound
+from tests.unit import base
+from tests.unit import drip_cloud
+from tests.unit import fakes
+
+SERVER = '6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b'
+PROPS = ('server', 'image', 'properties')
+PLUGIN_COMMANDS = (
+    PROPS + ('show', SERVER),
+    PROPS + ('diff', SERVER),
+    PROPS + ('drift',),
+    PROPS + ('summary',),
+    ('server', 'vtpm', 'show', SERVER),
+    ('server', 'vtpm', 'list'),
+)
+HOOKED_COMMANDS = (
+    ('server', 'list', '--image-properties'),
+    ('server', 'list', '--image-property', 'hw_machine_type'),
+    ('server', 'show', SERVER, '--image-properties'),
+)
+
+
+class DripTestCase(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        # Real sockets: the HTTP boundary is the drip cloud's server.
+        self.mocker.stop()
+        self.drip = self.useFixture(drip_cloud.DripCloud())
+
+    def run_dripped(self, *argv):
+        status, out, err = self.run_cli(*self.drip.auth_args(), *argv,
+                                        auth=False)
+        self.assertIsNone(bound._end(), 'a bound was left behind')
+        return status, out, err
+
+    def assertEnded(self, argv, status, out, err, seconds):
+        self.assertTrue(self.drip.dripped, (argv, err))
+        line = self.assertOneLineError(status, out, err)
+        self.assertIn('did not answer within %s s' % seconds, line, argv)
+        self.assertIn(timeout.COMMAND_ENV, line, argv)
+        self.assertEqual('', out, argv)
+
+
+class TestEveryCommandEnds(DripTestCase):
+
+    def test_plugin_commands_with_the_option(self):
+        for argv in PLUGIN_COMMANDS:
+            del self.drip.dripped[:]
+            status, out, err = self.run_dripped(
+                *argv, '--command-timeout', '1')
+            self.assertEnded(argv, status, out, err, 1)
+
+    def test_every_command_with_the_environment(self):
+        self.useFixture(fixtures.EnvironmentVariable(timeout.COMMAND_ENV,
+                                                     '1.5'))
+        for argv in PLUGIN_COMMANDS + HOOKED_COMMANDS:
+            del self.drip.dripped[:]
+            status, out, err = self.run_dripped(*argv)
+            self.assertEnded(argv, status, out, err, 1.5)
+
+    def test_the_option_wins_over_the_environment(self):
+        self.useFixture(fixtures.EnvironmentVariable(timeout.COMMAND_ENV,
+                                                     '600'))
+        status, out, err = self.run_dripped(
+            *PROPS, 'drift', '--command-timeout', '1')
+        self.assertEnded('drift', status, out, err, 1)
+
+
+class TestSdkDeadline(DripTestCase):
+
+    def test_every_function_raises_once_the_bound_passes(self):
+        conn = openstack.connection.Connection(
+            **dict(fakes.SDK_AUTH, auth=dict(
+                fakes.SDK_AUTH['auth'],
+                auth_url=self.drip.url + '/identity/v3')))
+        calls = {
+            'get_image_properties': lambda: sdk.get_image_properties(
+                conn, SERVER),
+            'image_properties_drift': lambda: sdk.image_properties_drift(
+                conn, SERVER),
+            'list_image_properties': lambda: list(
+                sdk.list_image_properties(conn)),
+            'fleet_drift': lambda: list(sdk.fleet_drift(conn)),
+            'summarize': lambda: sdk.summarize(conn),
+            'get_vtpm': lambda: sdk.get_vtpm(conn, SERVER),
+            'list_vtpm': lambda: list(sdk.list_vtpm(conn)),
+        }
+        for name, call in calls.items():
+            del self.drip.dripped[:]
+            with sdk.deadline(conn, 1):
+                error = self.assertRaises(sdk.ImagePropertiesTimeout, call)
+            self.assertEqual(1, error.seconds, name)
+            self.assertIsInstance(error, sdk.ImagePropertiesError)
+            self.assertTrue(self.drip.dripped, name)
+            self.assertIsNone(bound._end())
+
+
+class TestBoundSettings(base.TestCase):
+    """--command-timeout and OS_COMMAND_TIMEOUT on the fake cloud."""
+
+    def test_bad_values_are_one_line_errors(self):
+        self.cloud.add_server(name='web-1')
+        for value in ('soon', '-1', 'nan', 'inf'):
+            status, out, err = self.run_cli(
+                *PROPS, 'show', 'web-1', '--command-timeout', value)
+            self.assertOneLineError(status, out, err, '--command-timeout')
+        self.useFixture(fixtures.EnvironmentVariable(timeout.COMMAND_ENV,
+                                                     'soon'))
+        status, out, err = self.run_cli(*PROPS, 'show', 'web-1')
+        self.assertOneLineError(status, out, err, timeout.COMMAND_ENV)
+
+    def test_a_command_within_its_bound_is_unchanged(self):
+        self.cloud.add_server(name='web-1')
+        for value in ('0', '30'):
+            status, out, err = self.run_cli(
+                *PROPS, 'show', 'web-1', '--command-timeout', value,
+                '-f', 'json')
+            self.assertEqual(0, status, err)
+            self.assertEqual(fakes.PROPERTIES, json.loads(out))
+
+    def test_sdk_refuses_a_bound_that_is_not_a_number_of_seconds(self):
+        conn = self.connect()
+
+        def bounded(seconds):
+            with sdk.deadline(conn, seconds):
+                pass
+
+        for seconds in (-1, float('nan'), float('inf'), '5'):
+            self.assertRaises(ValueError, bounded, seconds)
