@@ -16,8 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import tabs
 
+from osc_image_props import sdk
 from osc_image_props_dashboard import connection
 from osc_image_props_dashboard import report
+
+#: Seconds the tab may wait for Nova and Glance in all: a cloud that sends
+#: its answers one byte at a time must not hold a Horizon thread for ever
+#: (each read has keystoneauth's own timeout, restarted by every byte).
+BOUND_SECONDS = 60
 
 
 class ImagePropertiesTab(tabs.Tab):
@@ -39,4 +45,6 @@ class ImagePropertiesTab(tabs.Tab):
             conn = connection.user_connection(request)
         except exceptions.ServiceCatalogException as exc:
             return {'report': report.failure(exc)}
-        return {'report': report.build(conn, instance_id)}
+        # Past the bound, the calls raise an SDK error: one error line.
+        with sdk.deadline(conn, BOUND_SECONDS):
+            return {'report': report.build(conn, instance_id)}

@@ -31,9 +31,11 @@ from openstack_dashboard.dashboards.project.instances import (
 from openstack_dashboard.test import helpers
 from openstack_dashboard.utils import settings as settings_utils
 import requests_mock
+from urllib3 import connection as urllib3_connection
 
 from osc_image_props_dashboard import enabled
 from osc_image_props_dashboard import tabs
+from tests.unit import drip_cloud
 
 # The public endpoints of Horizon's test service catalog.
 COMPUTE = 'http://public.nova.example.com:8774/v2'
@@ -291,6 +293,33 @@ class ProjectTabTests(TabTestBase):
         table = table.split('</table>')[0]
         self.assertNotIn('label-warning', table)
         self.assertIn('label-default', table)
+
+    def test_a_dripping_cloud_is_one_line_within_the_bound(self):
+        # Real sockets (Horizon's helpers forbid them: allowed here): Nova
+        # answers its version at once, then sends the server one byte at a
+        # time for ever.
+        self.http.stop()
+        real_connect = mock.patch.object(
+            urllib3_connection.HTTPConnection, 'connect',
+            self._real_conn_request)
+        real_connect.start()
+        self.addCleanup(real_connect.stop)
+        drip = drip_cloud.DripCloud()
+        drip.setUp()
+        self.addCleanup(drip.cleanUp)
+        urls = {'compute': drip.url + '/compute/v2.1',
+                'image': drip.url + '/image'}
+        with mock.patch(
+                'openstack_dashboard.api.base.url_for',
+                side_effect=lambda request, kind: urls[kind]), \
+                mock.patch.object(tabs, 'BOUND_SECONDS', 1):
+            res = self.render_tab()
+        self.assertEqual(200, res.status_code)
+        self.assertEqual('error', res.context['report'].state)
+        self.assertIn('did not answer within 1 s',
+                      res.context['report'].message)
+        self.assertEqual(['/compute/v2.1/servers/%s' % self.server.id],
+                         drip.dripped)
 
     def test_unreachable_cell(self):
         self.nova_server({'status': 'UNKNOWN'})
