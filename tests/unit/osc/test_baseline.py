@@ -179,3 +179,32 @@ class TestDriftSince(CliTestCase):
             f.write(b'{"format": ')
         result = self.run_cli(*DRIFT, '--since', self.path)
         self.assertOneLineError(*result, 'cut short')
+
+
+class TestHostileValues(CliTestCase):
+
+    def test_values_of_the_file_and_the_cloud_are_escaped_in_a_table(self):
+        self.take()
+        with open(self.path) as f:
+            document = json.load(f)
+        document['servers'][0]['properties']['os_distro'] = (
+            '\x1b[2J\u202eevil')
+        with open(self.path, 'w') as f:
+            json.dump(document, f)
+        test_baseline.operator_sets(self.cloud, self.web,
+                                    hw_machine_type='\x1b]0;x\x07')
+        status, out, err = self.run_cli(
+            *DIFF, self.web, '--since', self.path, '-f', 'table')
+        self.assertEqual(0, status, err)
+        self.assertTrue(all(line.isprintable() for line in out.splitlines()),
+                        repr(out))
+        self.assertIn('\\x1b[2J\\u202eevil', out)
+        self.assertIn('\\x1b]0;x\\x07', out)
+        # -f json carries the exact values.
+        status, out, err = self.run_cli(
+            *DIFF, self.web, '--since', self.path, '-f', 'json')
+        self.assertEqual(
+            {('hw_machine_type', 'q35', '\x1b]0;x\x07'),
+             ('os_distro', '\x1b[2J\u202eevil', 'ubuntu')},
+            {(r['Property'], r['Baseline'], r['Now'])
+             for r in json.loads(out)})
