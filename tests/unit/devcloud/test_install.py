@@ -152,3 +152,42 @@ class TestEnsureVenv(testtools.TestCase):
                           self.mode, self.layout)
         self.assertEqual(['offline', 'uv online', 'pip wheel', 'offline'],
                          self.kinds())
+
+
+class TestHorizonInstall(testtools.TestCase):
+    """Horizon's venv: uv where it is at hand, with the build constraints
+    pip gets; pip when uv fails."""
+
+    def setUp(self):
+        super().setUp()
+        from devcloud.services import horizon
+        from tests.unit.devcloud import temp_cloud
+        self.horizon = horizon
+        self.cloud = temp_cloud.make(self, '2024.2')
+        os.makedirs(os.path.dirname(horizon._bin(self.cloud, 'python')))
+        open(horizon._bin(self.cloud, 'python'), 'w').close()
+        self.ran = []
+        self.failing = set()
+
+        def run(argv, log, service, env, cwd=None):
+            self.ran.append((argv, env))
+            if any(word in argv for word in self.failing):
+                raise install.StepFailed('failed')
+
+        self.useFixture(fixtures.MonkeyPatch('devcloud.install.run', run))
+        self.useFixture(fixtures.MonkeyPatch(
+            'devcloud.uv.binary', lambda: '/x/uv'))
+
+    def test_uv_with_the_build_constraints(self):
+        self.assertTrue(self.horizon.ensure_installed(self.cloud))
+        ((argv, env),) = self.ran
+        self.assertEqual(['/x/uv', 'pip', 'install'], argv[:3])
+        self.assertEqual(self.horizon.BUILD_CONSTRAINTS,
+                         env['UV_BUILD_CONSTRAINT'])
+        self.assertFalse(self.horizon.ensure_installed(self.cloud))
+
+    def test_pip_when_uv_fails(self):
+        self.failing = {'/x/uv'}
+        self.horizon.ensure_installed(self.cloud)
+        self.assertEqual(['/x/uv', self.horizon._bin(self.cloud, 'python')],
+                         [argv[0] for argv, _ in self.ran])
