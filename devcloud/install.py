@@ -83,6 +83,11 @@ def wanted(mode, requirements=None):
             'python': sys.version.split()[0]}
 
 
+def venv_current(mode, layout):
+    """Whether the venv holds what ``mode`` wants (nothing to install)."""
+    return read_json(os.path.join(layout.venv, INSTALLED)) == wanted(mode)
+
+
 def ensure_venv(mode, layout):
     """Install if needed; return True if anything was installed."""
     want = wanted(mode)
@@ -96,7 +101,13 @@ def ensure_venv(mode, layout):
     args = ['-c', constraints_file(mode)] + want['requirements']
     offline = uv.install_command(layout.python) + [
         '--no-index', '--find-links', layout.wheelhouse] + args
-    if not _try(offline, log):
+    online = None
+    if uv.binary() is not None:
+        # uv fetches and builds what the wheelhouse lacks itself, in a
+        # fraction of pip wheel's minutes, and its cache is then the
+        # cache; pip wheel stays the way when uv cannot.
+        online = uv.install_command(layout.python) + args
+    if not _try(offline, log) and (online is None or not _try(online, log)):
         # Some wheel is missing: fetch (or build, e.g. uwsgi) every wheel
         # into the wheelhouse once, then install from it.  PyPI answers
         # here are not kept by pip's HTTP cache, so this is the cache.

@@ -148,6 +148,11 @@ def _install(cloud):
             with progress.step(', '.join(service.packages) +
                                ' (Debian) present'):
                 service.install(progress)
+    if not install.venv_current(mode, layout):
+        # The longest step of a first run: say so before it starts.
+        progress.say(f'venv {layout.venv}: installing {mode.summary} '
+                     '(the first run fetches and builds a few hundred '
+                     'packages: minutes)')
     with progress.step(f'venv {layout.venv}: {mode.summary}'):
         installed = install.ensure_venv(mode, layout)
         installed = install.ensure_neutron_ext(layout) or installed

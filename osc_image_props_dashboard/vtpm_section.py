@@ -13,9 +13,11 @@
 """The vTPM section of the tab: the SDK's vTPM view of the server, escaped.
 
 It is computed from the server body the tab has read already (see
-:func:`osc_image_props.sdk.vtpm_api.vtpm_of_server`), so it costs no
-request. Unknown facts stay unknown, with the SDK's warning saying why:
-nothing is guessed.
+:func:`osc_image_props.sdk.vtpm_api.vtpm_of_server`), so the view costs no
+request. For a server with a vTPM, the flavors it can be resized to and
+what each gives (:func:`osc_image_props.sdk.vtpm_flavors_of_server`, the
+list of ``openstack server vtpm flavors``) cost one flavor list. Unknown
+facts stay unknown, with the SDK's warning saying why: nothing is guessed.
 """
 
 import dataclasses
@@ -26,6 +28,7 @@ from openstack import exceptions as sdk_exceptions
 from osc_image_props import escaping
 from osc_image_props.sdk import vtpm
 from osc_image_props.sdk import vtpm_api
+from osc_image_props.sdk import vtpm_flavors
 
 # Section states, one template branch each.
 VTPM = 'vtpm'
@@ -34,6 +37,52 @@ NO_VTPM = 'no-vtpm'
 UNKNOWN = 'unknown'
 #: The server body cannot be read for its vTPM (the message says why).
 ERROR = 'error'
+
+
+@dataclasses.dataclass(frozen=True)
+class FlavorRow:
+    """One flavor of the section's list, every text escaped."""
+
+    name: str
+    flavor_id: str
+    secret_security: object
+    resize_accepted: object
+    resize_reason: str
+    live_migratable: object
+    live_migratable_reason: object
+    restarts_after_host_reboot: object
+    restarts_after_host_reboot_reason: object
+    #: ``what: now -> then`` lines.
+    changes: tuple
+    #: The server's own flavor.
+    current: bool
+
+
+def _change(change):
+    def shown(value):
+        return '-' if value is None else str(value)
+    return '%s: %s -> %s' % (change.what, shown(change.now),
+                             shown(change.then))
+
+
+def flavor_row(flavor):
+    """The :class:`FlavorRow` of a :class:`~osc_image_props.sdk.VtpmFlavor`.
+    """
+    view = flavor.view
+    return FlavorRow(
+        name=_escaped(flavor.name),
+        flavor_id=_escaped(flavor.flavor_id),
+        secret_security=_escaped(view.secret_security),
+        resize_accepted=flavor.resize_accepted,
+        resize_reason=_escaped(flavor.resize_reason),
+        live_migratable=view.live_migratable,
+        live_migratable_reason=_escaped(view.live_migratable_reason),
+        restarts_after_host_reboot=view.restarts_after_host_reboot,
+        restarts_after_host_reboot_reason=_escaped(
+            view.restarts_after_host_reboot_reason),
+        changes=tuple(_escaped(_change(c)) for c in flavor.changes),
+        current=flavor.current,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +97,13 @@ class VtpmSection(vtpm.VtpmView):
     state: str = UNKNOWN
     #: One escaped line for the :data:`ERROR` state.
     message: str = ''
+    #: :class:`FlavorRow` of each flavor the server can be resized to with
+    #: a vTPM (a server with a vTPM only).
+    flavors: tuple = ()
+    #: One-line notes of the flavor list (extra specs hidden).
+    flavors_warnings: tuple = ()
+    #: One escaped line when the flavor list cannot be read.
+    flavors_message: str = ''
 
 
 def _escaped(value):
@@ -98,4 +154,19 @@ def build(conn, server):
             state=ERROR,
             message=escaping.one_line(exc),
         )
-    return from_view(view)
+    section = from_view(view)
+    if not view.vtpm:
+        return section
+    try:
+        found = vtpm_flavors.vtpm_flavors_of_server(conn, server)
+    except (
+        sdk_exceptions.SDKException,
+        ksa_exceptions.ClientException,
+    ) as exc:
+        return dataclasses.replace(
+            section, flavors_message=escaping.one_line(exc))
+    return dataclasses.replace(
+        section,
+        flavors=tuple(flavor_row(f) for f in found.flavors),
+        flavors_warnings=tuple(escaping.one_line(w) for w in found.warnings),
+    )

@@ -32,7 +32,7 @@ import secrets
 import shutil
 import sys
 
-from devcloud import install, modes, paths
+from devcloud import install, modes, paths, uv
 from devcloud import ports as ports_mod
 from devcloud.progress import StepFailed
 from devcloud.services import DASHBOARD, Service, register
@@ -113,19 +113,25 @@ def ensure_installed(cloud):
     # PIP_BUILD_CONSTRAINT: pip 25.3 and later apply only that one to
     # build environments.
     env = dict(cloud.env(), PIP_CONSTRAINT=BUILD_CONSTRAINTS,
-               PIP_BUILD_CONSTRAINT=BUILD_CONSTRAINTS)
+               PIP_BUILD_CONSTRAINT=BUILD_CONSTRAINTS,
+               UV_BUILD_CONSTRAINT=BUILD_CONSTRAINTS)
     env.pop('VIRTUAL_ENV', None)
-    steps = []
     if not os.path.exists(_bin(cloud, 'python')):
-        steps.append([sys.executable, '-m', 'venv', venv(cloud)])
-    steps.append([_bin(cloud, 'python'), '-m', 'pip', 'install',
-                  '--cache-dir', cloud.layout.pip_cache,
-                  '--find-links', cloud.layout.wheelhouse,
-                  '-c', install.constraints_file(
-                      modes.client_release(cloud.mode)),
-                  *want['requirements'], '-e', paths.REPO_ROOT])
-    for argv in steps:
-        _run(argv, log, env)
+        _run([sys.executable, '-m', 'venv', venv(cloud)], log, env)
+    args = ['--find-links', cloud.layout.wheelhouse,
+            '-c', install.constraints_file(modes.client_release(cloud.mode)),
+            *want['requirements'], '-e', paths.REPO_ROOT]
+    pip = [_bin(cloud, 'python'), '-m', 'pip', 'install',
+           '--cache-dir', cloud.layout.pip_cache] + args
+    if uv.binary() is None:
+        _run(pip, log, env)
+    else:
+        # uv where it is at hand, as for the cloud's venv; pip if it fails.
+        try:
+            _run(uv.install_command(_bin(cloud, 'python'), env) + args, log,
+                 env)
+        except StepFailed:
+            _run(pip, log, env)
     with open(marker, 'w') as out:
         json.dump(want, out, indent=1, sort_keys=True)
     # A new Horizon needs its static files collected again.
@@ -258,6 +264,10 @@ def init(cloud):
     """Horizon's own venv and its configuration (which needs the venv:
     the static files are compressed there)."""
     progress = cloud.progress
+    if install.read_json(os.path.join(
+            venv(cloud), '.devcloud-installed.json')) != _wanted(cloud):
+        progress.say(f'horizon venv {venv(cloud)}: installing Horizon '
+                     '(a first run: a minute or two)')
     with progress.step(f'horizon venv {venv(cloud)} '
                        f'({modes.client_release(cloud.mode).series} '
                        'constraints) with the osc-image-props plugin'):

@@ -20,6 +20,7 @@ from osc_image_props.osc import commands
 from osc_image_props.osc import errors
 from osc_image_props.osc import exit_codes
 from osc_image_props.osc import output
+from osc_image_props.osc import since
 from osc_image_props.sdk import drift as drift_mod
 
 COLUMNS = ('Property', 'Embedded', 'Glance', 'State')
@@ -82,6 +83,11 @@ class DiffServerImageProperties(commands.Bounded, DriftExitCode,
     compared: a note on stderr, no drift, and --all lists every embedded
     property as not-compared (the rule of "server image properties
     drift"); --exit-code then exits 4, not 0.
+
+    With --since FILE the copy is compared with the server's copy in a
+    baseline ("server image properties baseline") instead: no Glance
+    request, and what an operator changed since shows exactly, whatever
+    happened to the image.
     """
 
     def get_parser(self, prog_name):
@@ -95,10 +101,13 @@ class DiffServerImageProperties(commands.Bounded, DriftExitCode,
         add_exit_code(parser)
         add_include_recorded(parser, ': listed without --all, and counted '
                              'by --exit-code')
+        since.add_since(parser, "the server's copy")
         return parser
 
     def take_action(self, parsed_args):
         conn = commands.connection(self, parsed_args)
+        if parsed_args.since is not None:
+            return since.diff(self, conn, parsed_args)
         with calls.cloud_calls(conn, parsed_args.server):
             drift = sdk.image_properties_drift(
                 conn, parsed_args.server,

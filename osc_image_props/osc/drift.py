@@ -24,6 +24,7 @@ from osc_image_props.osc import errors
 from osc_image_props.osc import fleet_query
 from osc_image_props.osc import notes
 from osc_image_props.osc import output
+from osc_image_props.osc import since
 from osc_image_props.sdk import fleet
 
 COLUMNS = (
@@ -46,6 +47,11 @@ class DriftServerImageProperties(commands.Bounded, diff.DriftExitCode,
     reach and servers whose image is deleted or not visible are not
     compared: each kind is counted in one line on stderr, and --exit-code
     exits 4 for the last two when no server has drifted.
+
+    With --since FILE the copies are compared with a baseline ("server
+    image properties baseline") instead: one row per property added,
+    removed or changed since, and one per server rebuilt, new or gone
+    since (state rebuilt, new, gone); no Glance request.
     """
 
     def get_parser(self, prog_name):
@@ -53,9 +59,16 @@ class DriftServerImageProperties(commands.Bounded, diff.DriftExitCode,
         fleet_query.add_arguments(parser)
         diff.add_exit_code(parser)
         diff.add_include_recorded(parser, ' for --exit-code')
+        since.add_since(parser, 'the copies')
         return parser
 
     def take_action(self, parsed_args):
+        if parsed_args.since is not None:
+            return since.drift(self, parsed_args, lambda view, *args: (
+                commands.fleet_view(
+                    self, parsed_args, view, *args,
+                    keys=fleet_query.keys(parsed_args),
+                    include_recorded=parsed_args.include_recorded)))
         # The first page is asked for while the output is written; a
         # cloud that is too old fails here, before any output.
         conn, servers = commands.fleet_view(
@@ -98,8 +111,12 @@ class DriftServerImageProperties(commands.Bounded, diff.DriftExitCode,
         self._only_recorded = 0
         self._outcomes = collections.Counter()
         self._missing_images = set()
+        self._since = None
 
     def after_output(self, parsed_args):
+        if self._since is not None:
+            self._since.notes()
+            return super().after_output(parsed_args)
         notes.count(
             self.app, self._only_recorded,
             '%d server differs from its image only by properties that '

@@ -22,6 +22,12 @@ from osc_image_props.sdk.api import find_server
 from osc_image_props.sdk.api import get_image_properties
 from osc_image_props.sdk.api import list_image_properties
 from osc_image_props.sdk.api import matches
+from osc_image_props.sdk.baseline import Baseline
+from osc_image_props.sdk.baseline import BaselineError
+from osc_image_props.sdk.baseline import BaselineFromAnotherCloud
+from osc_image_props.sdk.baseline import read as read_baseline
+from osc_image_props.sdk.baseline import take as take_baseline
+from osc_image_props.sdk.baseline import write as write_baseline
 from osc_image_props.sdk.bound import deadline
 from osc_image_props.sdk.drift import ImagePropertiesDrift
 from osc_image_props.sdk.drift import image_properties_drift
@@ -42,11 +48,22 @@ from osc_image_props.sdk.fleet import summarize
 from osc_image_props.sdk.fleet import Summary
 from osc_image_props.sdk.resource import ImageRef
 from osc_image_props.sdk.resource import Server
+from osc_image_props.sdk.since import fleet_since
+from osc_image_props.sdk.since import image_properties_since
+from osc_image_props.sdk.since import PropertyChange
+from osc_image_props.sdk.since import ServerSince
 from osc_image_props.sdk.vtpm import VtpmView
 from osc_image_props.sdk.vtpm_api import get_vtpm
 from osc_image_props.sdk.vtpm_api import list_vtpm
+from osc_image_props.sdk.vtpm_flavors import list_vtpm_flavors
+from osc_image_props.sdk.vtpm_flavors import VtpmFlavor
+from osc_image_props.sdk.vtpm_flavors import VtpmFlavors
+from osc_image_props.sdk.vtpm_flavors import vtpm_flavors_of_server
 
 __all__ = [
+    'Baseline',
+    'BaselineError',
+    'BaselineFromAnotherCloud',
     'ImagePropertiesDiscoveryError',
     'ImagePropertiesError',
     'ImagePropertiesMissing',
@@ -59,19 +76,30 @@ __all__ = [
     'ImagePropertiesDrift',
     'ImageRef',
     'PropertyCount',
+    'PropertyChange',
     'PropertyDrift',
     'Server',
     'ServerDrift',
+    'ServerSince',
     'Summary',
+    'VtpmFlavor',
+    'VtpmFlavors',
     'VtpmView',
     'deadline',
     'find_server',
     'fleet_drift',
+    'fleet_since',
     'get_image_properties',
     'get_vtpm',
     'image_properties_drift',
+    'image_properties_since',
     'list_image_properties',
     'list_vtpm',
+    'list_vtpm_flavors',
     'matches',
+    'read_baseline',
     'summarize',
+    'take_baseline',
+    'vtpm_flavors_of_server',
+    'write_baseline',
 ]

@@ -111,6 +111,17 @@ def get_vtpm(conn, server):
         compute API cannot reach.
     :raises: as :func:`~osc_image_props.sdk.find_server`.
     """
+    raw, version, cloud_max = read_server(conn, server)
+    return vtpm.from_server_body(raw, cloud_max, version)
+
+
+def read_server(conn, server):
+    """The server read of :func:`get_vtpm`: ``(raw body, its
+    microversion, the cloud's maximum)``.
+
+    :raises ImagePropertiesUnreachable: the server is in a cell the
+        compute API cannot reach.
+    """
     if isinstance(server, _sdk_resource.Resource):
         server = server.id
     if not server:
@@ -120,7 +131,7 @@ def get_vtpm(conn, server):
     raw, version, cloud_max = _server_and_cloud_max(conn.compute, server)
     if resource.is_partial_record(raw):
         raise exceptions.ImagePropertiesUnreachable(raw['id'])
-    return vtpm.from_server_body(raw, cloud_max, version)
+    return raw, version, cloud_max
 
 
 def vtpm_of_server(conn, server):

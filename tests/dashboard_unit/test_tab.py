@@ -115,6 +115,8 @@ class TabTestBase(helpers.TestCase):
         self.server = self.servers.first()
         self.mock_server_get.return_value = self.server
         self.max_version('2.98')
+        # No flavor but the server's own: a vTPM section lists none.
+        self.http.get(COMPUTE + '/flavors/detail', json={'flavors': []})
         self.http.get(IMAGE + '/', status_code=300, json={'versions': [{
             'id': 'v2.9', 'status': 'CURRENT',
             'links': [{'rel': 'self', 'href': IMAGE + '/v2/'}],

@@ -30,6 +30,7 @@ from osc_image_props.sdk import vtpm
 from osc_image_props_dashboard import vtpm_section
 from tests.dashboard_unit import test_tab
 from tests.unit import fakes
+from tests.unit.sdk import test_vtpm_flavors
 
 # What a 2.98 server of each release of Nova answers the tab.
 NOVA_2026_1 = '2.103'
@@ -266,9 +267,10 @@ class VtpmSectionTests(test_tab.TabTestBase):
             res, 'with malformed &quot;flavor.extra_specs&quot;: expected '
             'an object of strings.')
 
-    def test_no_request_of_its_own(self):
-        """The section adds no request: the same four as without a vTPM,
-        the server asked for at exactly 2.98 even on a 2.103 cloud."""
+    def test_requests_the_flavor_list_only_for_a_vtpm_server(self):
+        """The view adds no request; a server with a vTPM adds one flavor
+        list for the flavors it can be resized to. The server is asked
+        for at exactly 2.98 even on a 2.103 cloud."""
         self.max_version(NOVA_2026_1)
 
         def requests():
@@ -280,7 +282,6 @@ class VtpmSectionTests(test_tab.TabTestBase):
         self.render(dict(CRB_FLAVOR, **{'hw:tpm_secret_security': 'host'}))
         with_vtpm = requests()
 
-        self.assertEqual(without_vtpm, with_vtpm)
         self.assertEqual(
             [
                 # The compute API's version discovery: the drift's, which
@@ -291,8 +292,11 @@ class VtpmSectionTests(test_tab.TabTestBase):
                 ('GET', '%s/v2/images/%s' % (test_tab.IMAGE,
                                              test_tab.IMAGE_ID)),
             ],
-            with_vtpm,
+            without_vtpm,
         )
+        self.assertEqual(
+            without_vtpm + [('GET', test_tab.COMPUTE + '/flavors/detail')],
+            with_vtpm)
         server_get = self.http.request_history[1]
         self.assertEqual(
             'compute 2.98', server_get.headers['OpenStack-API-Version'])
@@ -381,3 +385,65 @@ class AdminVtpmSectionTests(helpers.BaseAdminViewTests,
         self.assertEqual(
             ('deployment', 'flavor'),
             fact(res.content.decode(), 'secret_security'))
+
+
+class VtpmFlavorsSectionTests(test_tab.TabTestBase):
+    """The section lists the flavors of ``openstack server vtpm flavors``.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.max_version(NOVA_2026_1)
+        self.http.get(test_tab.COMPUTE + '/flavors/detail', json={
+            'flavors': test_vtpm_flavors.CLOUD_FLAVORS})
+
+    def render(self, extra_specs):
+        self.booted_from_image({'os_distro': 'ubuntu'}, extra_specs)
+        self.glance_image({'os_distro': 'ubuntu'})
+        res = self.render_tab()
+        self.assertEqual(200, res.status_code)
+        return res, res.content.decode()
+
+    def rows(self, body):
+        return re.findall(
+            r'data-flavor="([^"]*)" data-mode="([^"]*)" '
+            r'data-resize="([^"]*)" data-live-migratable="([^"]*)" '
+            r'data-restarts="([^"]*)"', body)
+
+    def test_the_same_list_as_the_cli(self):
+        # The server's flavor is m1.tiny: devcloud.vtpm.user is another.
+        res, body = self.render(test_vtpm_flavors.mode('user'))
+        self.assertEqual([
+            ('bad-model', 'host', 'no', 'no', 'no'),
+            ('big-crb', 'host', 'yes', 'yes', 'yes'),
+            ('devcloud.vtpm', 'user', 'yes', 'no', 'no'),
+            ('devcloud.vtpm.deployment', 'deployment', 'no', 'no', 'yes'),
+            ('devcloud.vtpm.host', 'host', 'yes', 'yes', 'yes'),
+            ('devcloud.vtpm.user', 'user', 'yes', 'no', 'no'),
+            ('foo-mode', 'foo', 'no', 'no', 'no'),
+            ('small-disk', 'host', 'no', 'yes', 'yes'),
+        ], self.rows(body))
+        self.assertContains(res, 'Nova refuses a resize between mode '
+                                 'deployment and another mode')
+        self.assertContains(res, '<code>vcpus: 1 -&gt; 2</code>')
+
+    def test_no_list_for_a_server_without_a_vtpm(self):
+        res, body = self.render({})
+        self.assertEqual([], self.rows(body))
+        self.assertContains(res, 'data-vtpm="no-vtpm"')
+
+    def test_hidden_extra_specs_cannot_be_told(self):
+        self.http.get(test_tab.COMPUTE + '/flavors/detail', json={
+            'flavors': [test_vtpm_flavors.flavor('x', hidden=True)]})
+        res, body = self.render(test_vtpm_flavors.mode('host'))
+        self.assertEqual([('x', '', 'unknown', 'unknown', 'unknown')],
+                         self.rows(body))
+        self.assertContains(res, 'data-line="vtpm-flavors-warning"')
+
+    def test_a_failed_flavor_list_is_one_line_and_the_view_stays(self):
+        self.http.get(test_tab.COMPUTE + '/flavors/detail', json={
+            'flavors': [{'id': 1}]})
+        res, body = self.render(test_vtpm_flavors.mode('host'))
+        self.assertContains(res, 'data-vtpm="vtpm"')
+        self.assertContains(res, 'data-line="vtpm-flavors-error"')
+        self.assertEqual(('host', 'flavor'), fact(body, 'secret_security'))

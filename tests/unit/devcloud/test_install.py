@@ -100,3 +100,94 @@ class TestClientRelease(testtools.TestCase):
             mode = modes.get(name)
             self.assertEqual(mode.series,
                              modes.client_release(mode).series)
+
+
+class TestEnsureVenv(testtools.TestCase):
+    """The order of a first install: the wheelhouse, then uv from the
+    index, then pip wheel, each only when the one before failed."""
+
+    def setUp(self):
+        super().setUp()
+        root = self.useFixture(fixtures.TempDir()).path
+        self.layout = paths.Layout('test', root=root)
+        os.makedirs(os.path.dirname(self.layout.python))
+        with open(self.layout.python, 'w'):
+            pass
+        self.mode = modes.get('2026.1')
+        self.ran = []
+        self.failing = set()
+
+        def run(argv, log, **kwargs):
+            self.ran.append(argv)
+            if any(word in argv for word in self.failing):
+                raise install.StepFailed('failed')
+
+        self.useFixture(fixtures.MonkeyPatch(
+            'devcloud.install.run', run))
+        self.useFixture(fixtures.MonkeyPatch(
+            'devcloud.uv.binary', lambda: '/x/uv'))
+
+    def kinds(self):
+        return [('pip wheel' if 'wheel' in argv else
+                 'offline' if '--no-index' in argv else 'uv online')
+                for argv in self.ran]
+
+    def test_the_wheelhouse_alone_when_it_has_everything(self):
+        self.assertTrue(install.ensure_venv(self.mode, self.layout))
+        self.assertEqual(['offline'], self.kinds())
+        self.assertTrue(install.venv_current(self.mode, self.layout))
+        self.assertFalse(install.ensure_venv(self.mode, self.layout))
+
+    def test_uv_from_the_index_before_pip_wheel(self):
+        self.failing = {'--no-index'}
+        install.ensure_venv(self.mode, self.layout)
+        self.assertEqual(['offline', 'uv online'], self.kinds())
+        self.assertEqual(['/x/uv', 'pip', 'install'], self.ran[1][:3])
+
+    def test_pip_wheel_when_uv_cannot(self):
+        # uv fails whatever it does: the wheelhouse pip wheel fills is
+        # then installed from, by uv again, which fails too.
+        self.failing = {'/x/uv'}
+        self.assertRaises(install.StepFailed, install.ensure_venv,
+                          self.mode, self.layout)
+        self.assertEqual(['offline', 'uv online', 'pip wheel', 'offline'],
+                         self.kinds())
+
+
+class TestHorizonInstall(testtools.TestCase):
+    """Horizon's venv: uv where it is at hand, with the build constraints
+    pip gets; pip when uv fails."""
+
+    def setUp(self):
+        super().setUp()
+        from devcloud.services import horizon
+        from tests.unit.devcloud import temp_cloud
+        self.horizon = horizon
+        self.cloud = temp_cloud.make(self, '2024.2')
+        os.makedirs(os.path.dirname(horizon._bin(self.cloud, 'python')))
+        open(horizon._bin(self.cloud, 'python'), 'w').close()
+        self.ran = []
+        self.failing = set()
+
+        def run(argv, log, service, env, cwd=None):
+            self.ran.append((argv, env))
+            if any(word in argv for word in self.failing):
+                raise install.StepFailed('failed')
+
+        self.useFixture(fixtures.MonkeyPatch('devcloud.install.run', run))
+        self.useFixture(fixtures.MonkeyPatch(
+            'devcloud.uv.binary', lambda: '/x/uv'))
+
+    def test_uv_with_the_build_constraints(self):
+        self.assertTrue(self.horizon.ensure_installed(self.cloud))
+        ((argv, env),) = self.ran
+        self.assertEqual(['/x/uv', 'pip', 'install'], argv[:3])
+        self.assertEqual(self.horizon.BUILD_CONSTRAINTS,
+                         env['UV_BUILD_CONSTRAINT'])
+        self.assertFalse(self.horizon.ensure_installed(self.cloud))
+
+    def test_pip_when_uv_fails(self):
+        self.failing = {'/x/uv'}
+        self.horizon.ensure_installed(self.cloud)
+        self.assertEqual(['/x/uv', self.horizon._bin(self.cloud, 'python')],
+                         [argv[0] for argv, _ in self.ran])
