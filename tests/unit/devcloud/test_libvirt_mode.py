@@ -19,6 +19,7 @@ import os
 import stat
 import subprocess
 import time
+import types
 
 import fixtures
 import testtools
@@ -203,6 +204,24 @@ class TestVirtType(testtools.TestCase):
         self.useFixture(fixtures.MonkeyPatch(
             'devcloud.services.libvirt.KVM', device + '.missing'))
         self.assertFalse(libvirt.kvm_usable())
+
+    def test_root_only_kvm_is_opened_to_group_kvm(self):
+        device = self.useFixture(fixtures.TempDir()).join('kvm')
+        open(device, 'w').close()
+        os.chmod(device, 0o600)
+        self.useFixture(fixtures.MonkeyPatch(
+            'devcloud.services.libvirt.KVM', device))
+        self.useFixture(fixtures.MonkeyPatch('os.geteuid', lambda: 0))
+        group = types.SimpleNamespace(gr_gid=os.getgid())
+        self.useFixture(fixtures.MonkeyPatch(
+            'grp.getgrnam', lambda name: group))
+        self.useFixture(fixtures.MonkeyPatch(
+            'os.chown', lambda path, uid, gid: None))
+        self.assertTrue(libvirt.open_kvm_to_its_group())
+        self.assertEqual(0o660, stat.S_IMODE(os.stat(device).st_mode))
+        self.assertTrue(libvirt.kvm_usable())
+        # Usable already: left alone.
+        self.assertFalse(libvirt.open_kvm_to_its_group())
 
 
 def _wait_asleep(pid, timeout=10):
