@@ -58,10 +58,10 @@ def _compute_conf(cloud, name='nova-compute.conf'):
 
 class TestModes(testtools.TestCase):
 
-    def test_one_libvirt_mode_only_in_the_long_run(self):
+    def test_one_libvirt_mode_its_smoke_in_ci(self):
         self.assertEqual(['2026.1-libvirt'], [m.name for m in LIBVIRT_MODES])
         mode = LIBVIRT_MODES[0]
-        self.assertIsNone(mode.ci)
+        self.assertEqual(modes.SMOKE, mode.ci)
         self.assertEqual(1, mode.computes)
         self.assertEqual('pc', mode.recorded_machine_type)
         self.assertEqual(modes.RELEASES['2026.1'], mode.release)
