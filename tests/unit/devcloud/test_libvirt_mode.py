@@ -24,7 +24,8 @@ import types
 import fixtures
 import testtools
 
-from devcloud import cli, context, lifecycle, modes, passwords, paths
+from devcloud import cli, context, host_reboot, lifecycle, modes
+from devcloud import passwords, paths
 from devcloud import ports as ports_mod
 from devcloud import procs
 from devcloud import progress as progress_mod
@@ -136,6 +137,28 @@ class TestConfiguration(testtools.TestCase):
             cloud.layout.etc_file('nova-compute.conf'))
         self.assertEqual(helper, conf['nova_sys_admin']['helper_command'])
         self.assertEqual(helper, conf['privsep_osbrick']['helper_command'])
+
+    def test_resume_guests_is_novas_default_until_host_reboot_sets_it(self):
+        cloud = _cloud(self, '2026.1-libvirt')
+        conf = _compute_conf(cloud)['DEFAULT']
+        self.assertEqual('false', conf['resume_guests_state_on_host_boot'])
+        self.assertEqual('0', conf['periodic_fuzzy_delay'])
+        nova.set_resume_guests(cloud, True)
+        conf = _compute_conf(cloud)['DEFAULT']
+        self.assertEqual('true', conf['resume_guests_state_on_host_boot'])
+        nova.set_resume_guests(cloud, False)
+        self.assertFalse(nova.resume_guests(cloud))
+
+    def test_host_reboot_needs_a_running_libvirt_mode(self):
+        for name in ('2026.1', '2026.1-libvirt'):
+            with testtools.ExpectedException(host_reboot.HostRebootError):
+                host_reboot.run(_cloud(self, name), resume=True)
+        out = io.StringIO()
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', out))
+        self.useFixture(fixtures.EnvironmentVariable(
+            'DEVCLOUD_DIR', self.useFixture(fixtures.TempDir()).path))
+        self.assertEqual(1, cli.main(['host-reboot', '--nova', '2026.1']))
+        self.assertIn('needs a libvirt mode', out.getvalue())
 
     def test_libvirt_daemons_start_before_nova_compute(self):
         cloud = _cloud(self, '2026.1-libvirt')
