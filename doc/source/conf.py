@@ -12,6 +12,8 @@
 
 """Sphinx configuration for osc-image-props."""
 
+from osc_image_props.sdk import vtpm as _vtpm
+
 project = 'osc-image-props'
 copyright = '2026, osc-image-props developers'
 
@@ -34,3 +36,19 @@ master_doc = 'index'
 exclude_patterns = ['_build']
 pygments_style = 'native'
 autodoc_member_order = 'bysource'
+
+# The vTPM texts the commands print, from the one place that holds them,
+# so that the documentation cannot say otherwise.
+
+_VTPM_TEXTS = {
+    'vtpm-reboot-host': _vtpm.HOST_REBOOT[_vtpm.HOST][1],
+    'vtpm-reboot-deployment': _vtpm.HOST_REBOOT[_vtpm.DEPLOYMENT][1],
+    'vtpm-reboot-user': _vtpm.HOST_REBOOT[_vtpm.USER][1],
+    'vtpm-reboot-release': _vtpm.RELEASE_HOST_REBOOT[1],
+    'vtpm-reboot-rejected': _vtpm.REJECTED_HOST_REBOOT,
+    'vtpm-migration-rejected': _vtpm.REJECTED_LIVE_MIGRATION,
+    'vtpm-rejected-refused': ', '.join(_vtpm.REJECTED_REFUSED),
+}
+rst_epilog = ''.join(
+    '\n.. |%s| replace:: %s\n' % item for item in _VTPM_TEXTS.items()
+)

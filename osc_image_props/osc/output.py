@@ -25,6 +25,8 @@ syntax. What is safe depends on where output goes:
   pipe or file; on a terminal (``isatty()``, the rule ``ls`` uses to quote
   names) they show escaped values instead, like a table.
 - ``-f shell`` is quoted for ``eval`` in bash and POSIX sh.
+- An unknown (null) value is an empty field in ``-f value``, ``-f csv``
+  and ``-f shell``, never the text ``None``, which a value may be.
 
 Exact output is UTF-8; a lone surrogate, which JSON can carry but UTF-8
 cannot, is written as its three-byte form (WTF-8, Python's
@@ -38,6 +40,7 @@ import shlex
 from cliff import columns
 from cliff.formatters import commaseparated
 from cliff.formatters import shell
+from cliff.formatters import value as value_formatter
 from osc_lib import exceptions as osc_exceptions
 
 from osc_image_props import escaping
@@ -208,20 +211,36 @@ class SafeShellFormatter(shell.ShellFormatter):
         stdout.write(''.join(lines))
 
 
+def _machine_cell(cell):
+    if isinstance(cell, columns.FormattableColumn):
+        return cell.machine_readable()
+    return cell
+
+
+def _blank_if_null(cell):
+    cell = _machine_cell(cell)
+    return '' if cell is None else cell
+
+
 class SafeCSVFormatter(commaseparated.CSVLister):
     """cliff's csv formatter; a null value is an empty cell, not "None"."""
 
     def emit_list(self, column_names, data, stdout, parsed_args):
-        rows = (
-            [
-                c.machine_readable()
-                if isinstance(c, columns.FormattableColumn)
-                else c
-                for c in row
-            ]
-            for row in data
-        )
+        rows = ([_machine_cell(c) for c in row] for row in data)
         super().emit_list(column_names, rows, stdout, parsed_args)
+
+
+class SafeValueFormatter(value_formatter.ValueFormatter):
+    """cliff's value formatter; a null value is an empty field, not
+    "None", so that it differs from the string ``None``."""
+
+    def emit_list(self, column_names, data, stdout, parsed_args):
+        rows = ([_blank_if_null(c) for c in row] for row in data)
+        super().emit_list(column_names, rows, stdout, parsed_args)
+
+    def emit_one(self, column_names, data, stdout, parsed_args):
+        values = [_blank_if_null(c) for c in data]
+        super().emit_one(column_names, values, stdout, parsed_args)
 
 
 def is_terminal(stream):
@@ -329,6 +348,7 @@ class DestinationFormatter:
 _SAFE_FORMATTERS = {
     'csv': SafeCSVFormatter,
     'shell': SafeShellFormatter,
+    'value': SafeValueFormatter,
 }
 
 

@@ -56,9 +56,11 @@ class ShowServerVtpm(command.ShowOne):
     keeps for it (compute API microversion 2.98 or later) and says whether
     it has a vTPM, its version, model and TPM secret security mode
     (flavor extra spec hw:tpm_secret_security, Nova 2026.1 and later), where
-    each comes from, whether Nova can live-migrate it and restart it after a
-    host reboot, and which operations Nova refuses for it. One compute
-    request for a server ID.
+    each comes from, whether Nova can live-migrate it, whether Nova can
+    start it again after a host reboot without its owner (by itself only
+    where the operator set [DEFAULT]resume_guests_state_on_host_boot; the
+    reason says what holds either way), and which operations Nova refuses
+    for it. One compute request for a server ID.
     """
 
     def get_parser(self, prog_name):
@@ -78,11 +80,13 @@ class ListServerVtpm(commands.AfterOutput, command.Lister):
 
     One row per server with a vTPM, from one paged server list (compute API
     microversion 2.98 or later): its TPM secret security mode and where it
-    comes from, whether Nova can live-migrate it and restart it after a host
-    reboot. Before host maintenance, this says which vTPM servers can move.
+    comes from, whether Nova can live-migrate it and whether Nova can start
+    it again after a host reboot without its owner. Before host
+    maintenance, this says which vTPM servers can move.
     One line per mode on stderr counts the servers listed; servers whose
-    vTPM cannot be told and servers in a cell the compute API cannot reach
-    are counted in a line each.
+    vTPM cannot be told, servers a filter cannot be applied to (their mode
+    cannot be told) and servers in a cell the compute API cannot reach are
+    counted in a line each.
     """
 
     def get_parser(self, prog_name):
@@ -130,6 +134,12 @@ class ListServerVtpm(commands.AfterOutput, command.Lister):
                 if view.vtpm is None:
                     self._unknown += 1
                     continue
+                if vtpm_api.vtpm_untold(
+                    view, parsed_args.secret_security,
+                    parsed_args.live_migratable,
+                ):
+                    self._untold += 1
+                    continue
                 if not vtpm_api.vtpm_matches(
                     view, parsed_args.secret_security,
                     parsed_args.live_migratable,
@@ -149,6 +159,7 @@ class ListServerVtpm(commands.AfterOutput, command.Lister):
         super().before_run()
         self._modes = collections.Counter()
         self._unknown = 0
+        self._untold = 0
         self._unreachable = 0
 
     def after_output(self, parsed_args):
@@ -175,6 +186,14 @@ class ListServerVtpm(commands.AfterOutput, command.Lister):
             'or flavor extra specs hidden from you) is not listed.',
             '%d servers whose vTPM cannot be told (booted from a volume, '
             'or flavor extra specs hidden from you) are not listed.')
+        notes.count(
+            self.app, self._untold,
+            '%d vTPM server whose secret security mode cannot be told '
+            '(flavor extra specs hidden from you) is not listed: it may '
+            'match the filter.',
+            '%d vTPM servers whose secret security mode cannot be told '
+            '(flavor extra specs hidden from you) are not listed: they may '
+            'match the filter.')
         notes.unreachable(
             self.app, self._unreachable, 'its vTPM is unknown.',
             'their vTPM is unknown.')

@@ -28,14 +28,28 @@ release before 33.0.0), not its documentation:
   (``FlavorImageConflict``) wherever it reads the vTPM configuration.
   Versions are ``1.2`` and ``2.0``; ``tpm-crb`` needs ``2.0``
   (``nova/objects/fields.py`` ``TPMVersion``, ``TPMModel``).
+  ``get_vtpm_constraint()`` raises for a configuration it rejects, and
+  Nova calls it before any mode rule: in the API decorators of live
+  migration, rebuild, shelve, rescue and evacuate, in ``resize()`` (for
+  another flavor), in the scheduler (``request_filter.py``
+  ``tpm_secret_security_filter()``, ``scheduler/utils.py``), which a cold
+  migration goes through, and in the libvirt driver's guest XML and
+  ``_create_guest()``, which start and hard reboot go through. Such a
+  server moves nowhere and does not start again.
 * **Secret security** (33.0.0 and later) -- ``nova/vtpm.py``
   ``get_instance_tpm_secret_security()`` and ``hardware.py``
   ``get_tpm_secret_security_constraint()``: the flavor extra spec
-  ``hw:tpm_secret_security``, ``user`` when unset. No image property is
+  ``hw:tpm_secret_security``, ``user`` when unset or empty (every reader
+  applies ``or 'user'``). No image property is
   read, on purpose (the comment there says why), so an image property
   ``hw_vtpm_secret_security`` (the name Nova's 2.98 spec expected) does
   nothing. Before 33.0.0 there are no modes: the secret belongs to the
-  server's owner, which is what ``user`` means now.
+  server's owner, which is what ``user`` means now. A mode Nova does not
+  know (``foo``, ``Host``: flavors made below microversion 2.86 skip
+  extra-spec validation) fails ``tpm_secret_security_filter()``, which
+  runs for every request through the scheduler with the flavor of the
+  request (a resize's new flavor); the libvirt driver treats its secret
+  as neither ``host`` nor ``deployment``, as in ``user``.
 * **Live migration** -- ``nova/compute/api.py``: 33.x decorates
   ``live_migrate()`` with ``reject_legacy_vtpm_live_migration``, which
   refuses every mode but ``host`` (``OperationNotSupportedForVTPM``) and,
@@ -44,15 +58,23 @@ release before 33.0.0), not its documentation:
   supported_tpm_secret_security``'s help says ``deployment`` can move too,
   the API does not let it. Before 33.0.0 ``live_migrate()`` has
   ``reject_vtpm_instances(LIVE_MIGRATION)``: refused for every vTPM server.
-* **Restart after a host reboot** -- ``nova/virt/libvirt/driver.py``
-  ``_get_or_create_secret_for_vtpm()`` and ``_create_guest()``: for
+* **Restart after a host reboot** -- ``nova/compute/manager.py``
+  ``_init_instance()`` starts a guest that was running only when the
+  operator set ``[DEFAULT]resume_guests_state_on_host_boot`` (default
+  False, ``nova/conf/compute.py``), through ``_resume_guests_state()``,
+  which puts the server in ERROR when the start fails; otherwise the power
+  state sync stops it (SHUTOFF). ``server start`` takes only a stopped
+  server (``compute/api.py`` ``start()``), a hard reboot also one in
+  ERROR; both rebuild the guest with the requester's context. Who can
+  read the vTPM secret decides (``nova/virt/libvirt/driver.py``
+  ``_get_or_create_secret_for_vtpm()`` and ``_create_guest()``): for
   ``host`` the libvirt secret is persistent and found on the host; for
   ``deployment`` the key manager secret belongs to Nova's service user
   (``nova/vtpm.py`` ``get_request_context()``); for ``user``, and before
   33.0.0, the libvirt secret is undefined once the guest runs and the key
-  manager secret belongs to the owner, whose credentials Nova does not
-  have when the host boots (``nova/crypto.py`` ``ensure_vtpm_secret()``
-  answers ``VTPMSecretForbidden``).
+  manager secret belongs to the owner: neither the admin context Nova
+  has at host boot nor another user's token reads it (``nova/crypto.py``
+  ``ensure_vtpm_secret()``).
 * **Refused operations** -- ``nova/compute/api.py``:
   ``reject_vtpm_instances`` on ``rebuild()``, ``shelve()``, ``rescue()`` and
   ``evacuate()``, in every release; in 33.x ``resize()`` calls
@@ -97,6 +119,21 @@ RESIZE_TO_DEPLOYMENT = 'resize-to-deployment'
 RESIZE_FROM_DEPLOYMENT = 'resize-from-deployment'
 #: Refused for every vTPM server by ``reject_vtpm_instances``.
 ALWAYS_REFUSED = (REBUILD, SHELVE, RESCUE, EVACUATE)
+#: A resize to any other flavor.
+RESIZE = 'resize'
+#: A cold migration (Nova's instance action ``migrate``).
+COLD_MIGRATION = 'migrate'
+START = 'start'
+REBOOT = 'reboot'
+#: Refused, or failed, for a vTPM configuration Nova rejects: every
+#: operation that reads it (see the module docstring).
+REJECTED_REFUSED = (
+    (LIVE_MIGRATION,) + ALWAYS_REFUSED + (RESIZE, COLD_MIGRATION, START,
+                                          REBOOT)
+)
+
+#: The nova-compute option that starts guests again when the host boots.
+RESUME_OPTION = '[DEFAULT]resume_guests_state_on_host_boot'
 
 _VERSIONS = ('1.2', '2.0')
 _TIS = 'tpm-tis'
@@ -140,18 +177,28 @@ class VtpmView:
     #: ``user``, ``host`` or ``deployment``; None when the flavor's extra
     #: specs are hidden on a cloud with modes.
     secret_security: object = None
-    #: ``flavor``, ``default`` (unset: Nova applies ``user``), ``release``
-    #: (the cloud's Nova has no modes) or None.
+    #: ``flavor``, ``default`` (unset or empty: Nova applies ``user``; a
+    #: warning says when the flavor sets it empty), ``release`` (the
+    #: cloud's Nova has no modes) or None.
     secret_security_source: object = None
-    #: Whether Nova's API accepts a live migration of the server.
+    #: Whether Nova's API accepts a live migration of the server: False
+    #: also for a vTPM configuration Nova rejects.
     live_migratable: object = None
     live_migratable_reason: object = None
-    #: Whether Nova can start the server again after its host rebooted.
+    #: Whether Nova can start the server again after its host rebooted
+    #: without its owner: by itself when the operator set
+    #: :data:`RESUME_OPTION` (default False), at the owner's or an admin's
+    #: request otherwise. False: only the owner can (the reason says how
+    #: on both settings), or nobody, for a configuration Nova rejects.
     restarts_after_host_reboot: object = None
     restarts_after_host_reboot_reason: object = None
     #: The operations Nova refuses for this server because of its vTPM
     #: (:data:`LIVE_MIGRATION`, :data:`ALWAYS_REFUSED`,
-    #: :data:`RESIZE_TO_DEPLOYMENT`, :data:`RESIZE_FROM_DEPLOYMENT`).
+    #: :data:`RESIZE_TO_DEPLOYMENT`, :data:`RESIZE_FROM_DEPLOYMENT`,
+    #: :data:`COLD_MIGRATION` for a mode Nova does not know, and
+    #: :data:`REJECTED_REFUSED` for a configuration it rejects). Some are
+    #: refused by the API, some accepted and then failed by the scheduler
+    #: or the compute host (see doc/source/vtpm.rst).
     refused_operations: tuple = ()
     #: One-line messages: conflicts, values Nova does not accept or read,
     #: facts that cannot be known.
@@ -190,15 +237,21 @@ def _extra_specs(server_id, server):
     return specs
 
 
-def _pick(name, flavor_value, image_value, warnings):
+#: How Nova's answer to a vTPM configuration it rejects is described.
+_REJECTED = (
+    'Nova refuses every operation that reads this vTPM: it does not move, '
+    'start or reboot.'
+)
+
+
+def _pick(name, flavor_value, image_value, problems):
     """``(value, source)`` as ``_get_unique_flavor_image_meta``: the flavor
-    wins, an empty value counts as unset; a conflict is warned about."""
+    wins, an empty value counts as unset; a conflict is a problem."""
     if flavor_value and image_value and flavor_value != image_value:
-        warnings.append(
-            'The flavor sets hw:tpm_%s %s and the image hw_tpm_%s %s: Nova '
-            'refuses every operation that reads the vTPM of a server with '
-            "this conflict; the flavor's value is shown."
-            % (name, _q(flavor_value), name, _q(image_value))
+        problems.append(
+            'The flavor sets hw:tpm_%s %s and the image hw_tpm_%s %s: a '
+            "conflict. %s The flavor's value is shown."
+            % (name, _q(flavor_value), name, _q(image_value), _REJECTED)
         )
     if flavor_value:
         return flavor_value, FLAVOR
@@ -235,55 +288,67 @@ _VOLUME_IMAGE = (
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Config:
+    """The vTPM configuration as ``get_vtpm_constraint()`` reads it."""
+
+    version: object = None
+    version_source: object = None
+    model: object = None
+    model_source: object = None
+    #: Why ``get_vtpm_constraint()`` raises for it; empty when it does not.
+    problems: tuple = ()
+
+
 def _vtpm_config(specs, properties, warnings):
-    """``(version, version_source, model, model_source)``.
+    """The server's :class:`_Config`.
 
     :param specs: the flavor's extra specs; None when hidden.
     :param properties: the embedded image properties; None for a server
         booted from a volume.
+    :param warnings: what cannot be told is added to it.
     :returns: version None when the server has no vTPM, or when none is
         known (the caller tells which).
     """
     flavor = specs or {}
     image = properties or {}
+    problems = []
     version, version_source = _pick(
         'version', flavor.get(_FLAVOR_VERSION), image.get(_IMAGE_VERSION),
-        warnings,
+        problems,
     )
     if version is None:
-        return None, None, None, None
+        return _Config()
     if version not in _VERSIONS:
-        warnings.append(
-            'TPM version %s is not one Nova accepts (%s): Nova refuses '
-            'every operation that reads this vTPM.'
-            % (_q(version), ', '.join(_VERSIONS))
+        problems.append(
+            'TPM version %s is not one Nova accepts (%s). %s'
+            % (_q(version), ', '.join(_VERSIONS), _REJECTED)
         )
     model, model_source = _pick(
         'model', flavor.get(_FLAVOR_MODEL), image.get(_IMAGE_MODEL),
-        warnings,
+        problems,
     )
     if model is None:
         # Nova's default applies only if neither side sets one.
         what = 'the TPM model (default tpm-tis)'
         if specs is None:
             warnings.append(_hidden_specs_warning(what))
-            return version, version_source, None, None
-        if properties is None:
+        elif properties is None:
             warnings.append(_VOLUME_IMAGE % what)
-            return version, version_source, None, None
-        model, model_source = _TIS, DEFAULT
-    if model not in _MODELS:
-        warnings.append(
-            'TPM model %s is not one Nova accepts (%s): Nova refuses '
-            'every operation that reads this vTPM.'
-            % (_q(model), ', '.join(_MODELS))
+        else:
+            model, model_source = _TIS, DEFAULT
+    if model is not None and model not in _MODELS:
+        problems.append(
+            'TPM model %s is not one Nova accepts (%s). %s'
+            % (_q(model), ', '.join(_MODELS), _REJECTED)
         )
     elif model == _CRB and version in _VERSIONS and version != '2.0':
-        warnings.append(
-            'TPM model tpm-crb needs TPM version 2.0, not %s: Nova refuses '
-            'every operation that reads this vTPM.' % _q(version)
+        problems.append(
+            'TPM model tpm-crb needs TPM version 2.0, not %s. %s'
+            % (_q(version), _REJECTED)
         )
-    return version, version_source, model, model_source
+    return _Config(version, version_source, model, model_source,
+                   tuple(problems))
 
 
 def _mode(specs, cloud_max, warnings):
@@ -305,10 +370,23 @@ def _mode(specs, cloud_max, warnings):
     mode = specs.get(_FLAVOR_SECURITY)
     if mode is None:
         return USER, DEFAULT
+    if mode == '':
+        # Nova reads the mode with ``or 'user'`` everywhere.
+        warnings.append(
+            'The flavor sets hw:tpm_secret_security to an empty value: '
+            'Nova applies its default, user, as when it is unset.'
+        )
+        return USER, DEFAULT
     if mode not in MODES:
         warnings.append(
-            'Secret security %s is not a mode Nova knows (%s): Nova treats '
-            'it as neither host nor deployment.'
+            "Secret security %s is not a mode Nova knows (%s): Nova's "
+            'scheduler fails every request for a flavor in this mode '
+            '(tpm_secret_security_filter), so the server cannot be '
+            'cold-migrated, nor resized to a flavor in a mode Nova does not '
+            'know; a resize to a flavor in mode user or host passes (the '
+            'scheduler reads the new flavor). Live migration is refused as '
+            'for every mode but host, and Nova keeps its vTPM secret as in '
+            'mode user.'
             % (_q(mode), ', '.join(MODES))
         )
     return mode, FLAVOR
@@ -331,6 +409,20 @@ def _by_mode(mode, source, release, unknown, modes, other):
         return modes[mode]
     answer, reason = other
     return answer, reason % escaping.printable(mode, 60)
+
+
+#: The reasons of ``live_migratable`` and ``restarts_after_host_reboot``
+#: for a vTPM configuration Nova rejects.
+REJECTED_LIVE_MIGRATION = (
+    'Nova rejects this vTPM configuration (see the warnings) and refuses '
+    'every operation that reads it, live migration included.'
+)
+REJECTED_HOST_REBOOT = (
+    'Nova rejects this vTPM configuration (see the warnings), so it cannot '
+    'start the server, after a host reboot or otherwise: with %s = True the '
+    'server goes to ERROR when the host boots; without it, it stays '
+    'SHUTOFF; start and hard reboot fail.' % RESUME_OPTION
+)
 
 
 def _live_migration(mode, source):
@@ -356,45 +448,75 @@ def _live_migration(mode, source):
     )
 
 
+# After a host reboot. Whether the server comes back by itself depends on
+# an option of nova-compute that the API does not show, so each reason
+# says what holds with it and without it.
+#: What holds after a host reboot when Nova can read the vTPM secret
+#: without the owner.
+WITHOUT_OWNER = (
+    "with %s = True (the operator's choice; the default is False) the "
+    'server comes back by itself when the host boots; without it, it stays '
+    'SHUTOFF and the owner or an admin can start it.' % RESUME_OPTION
+)
+#: What holds after a host reboot when only the owner's credentials read
+#: the vTPM secret.
+OWNER_ONLY = (
+    "with %s = True (the operator's choice; the default is False) Nova "
+    'cannot read the secret when the host boots and the server goes to '
+    'ERROR, and the owner recovers it with a hard reboot (server start '
+    'takes only a SHUTOFF server); without it, the server stays SHUTOFF '
+    "and only the owner can start it (an admin cannot read the owner's "
+    'secret).' % RESUME_OPTION
+)
+_BY_OWNER = "only the owner's credentials read the vTPM secret: "
+_BY_NOVA = ', so Nova can read it without the owner: '
+
+#: ``(restarts_after_host_reboot, reason)`` of each mode Nova knows, on
+#: 33.0.0 and later. doc/source/vtpm.rst shows these texts.
+HOST_REBOOT = {
+    HOST: (True, 'Secret security host: the host keeps the vTPM secret'
+           + _BY_NOVA + WITHOUT_OWNER),
+    DEPLOYMENT: (True, "Secret security deployment: Nova's service user "
+                       'owns the vTPM secret' + _BY_NOVA + WITHOUT_OWNER),
+    USER: (False, 'Secret security user: ' + _BY_OWNER + OWNER_ONLY),
+}
+#: The same on a Nova without modes (before 33.0.0).
+RELEASE_HOST_REBOOT = (
+    False, 'Nova before 33.0.0: ' + _BY_OWNER + OWNER_ONLY
+)
+
+
 def _host_reboot(mode, source):
-    """``(restarts_after_host_reboot, reason)``."""
+    """``(restarts_after_host_reboot, reason)``: True when Nova can start
+    the server again without its owner."""
     return _by_mode(
         mode, source,
-        release=(False, (
-            "Nova before 33.0.0 needs the owner's credentials to read the "
-            'vTPM secret, which it does not have when the host boots.'
-        )),
+        release=RELEASE_HOST_REBOOT,
         unknown=(None, (
-            'Whether Nova can restart it depends on the secret security '
-            'mode, which cannot be told.'
+            'Whether Nova can start it again without the owner after a '
+            'host reboot depends on the secret security mode, which cannot '
+            'be told.'
         )),
-        modes={
-            HOST: (True, (
-                'Secret security host: the host keeps the vTPM secret, so '
-                'Nova restarts the server when the host boots.'
-            )),
-            DEPLOYMENT: (True, (
-                "Secret security deployment: Nova's service user owns the "
-                'vTPM secret, so Nova restarts the server when the host '
-                'boots.'
-            )),
-        },
+        modes=HOST_REBOOT,
         other=(False, (
-            'Secret security %s: only the owner may read the vTPM secret, '
-            'so Nova cannot restart the server when the host boots; the '
-            'owner starts it again.'
-        )),
+            'Secret security %s is neither host nor deployment, so Nova '
+            'keeps its vTPM secret as in mode user, where '
+        ) + (_BY_OWNER + OWNER_ONLY).replace('%', '%%')),
     )
 
 
 def _refused(mode, source, live_migratable):
     refused = [] if live_migratable is not False else [LIVE_MIGRATION]
     refused.extend(ALWAYS_REFUSED)
-    if source != RELEASE and mode is not None:
-        refused.append(
-            RESIZE_FROM_DEPLOYMENT if mode == DEPLOYMENT
-            else RESIZE_TO_DEPLOYMENT
-        )
+    if source == RELEASE or mode is None:
+        return tuple(refused)
+    if mode == DEPLOYMENT:
+        refused.append(RESIZE_FROM_DEPLOYMENT)
+        return tuple(refused)
+    if mode not in MODES:
+        # The scheduler's filter reads the server's own flavor.
+        refused.append(COLD_MIGRATION)
+    refused.append(RESIZE_TO_DEPLOYMENT)
     return tuple(refused)
 
 
@@ -429,10 +551,8 @@ def from_server_body(server, cloud_max, microversion=None):
     )
     specs = _extra_specs(server_id, server)
     warnings = _unread_property_warnings(properties or {})
-    version, version_source, model, model_source = _vtpm_config(
-        specs, properties, warnings
-    )
-    if version is None:
+    config = _vtpm_config(specs, properties, warnings)
+    if config.version is None:
         if specs is None:
             return _unknown(server_id, name, _hidden_specs_warning(
                 'whether it asks for a vTPM (hw:tpm_version)'
@@ -442,23 +562,31 @@ def from_server_body(server, cloud_max, microversion=None):
                 'whether it has a vTPM (its flavor asks for none)'
             ))
         return VtpmView(server_id, name, False, warnings=tuple(warnings))
+    warnings = list(config.problems) + warnings
     mode, mode_source = _mode(specs, cloud_max, warnings)
-    migratable, migratable_reason = _live_migration(mode, mode_source)
-    restarts, restarts_reason = _host_reboot(mode, mode_source)
+    if config.problems:
+        # get_vtpm_constraint() raises before any mode rule is read.
+        migratable, migratable_reason = False, REJECTED_LIVE_MIGRATION
+        restarts, restarts_reason = False, REJECTED_HOST_REBOOT
+        refused = REJECTED_REFUSED
+    else:
+        migratable, migratable_reason = _live_migration(mode, mode_source)
+        restarts, restarts_reason = _host_reboot(mode, mode_source)
+        refused = _refused(mode, mode_source, migratable)
     return VtpmView(
         server_id=server_id,
         name=name,
         vtpm=True,
-        version=version,
-        version_source=version_source,
-        model=model,
-        model_source=model_source,
+        version=config.version,
+        version_source=config.version_source,
+        model=config.model,
+        model_source=config.model_source,
         secret_security=mode,
         secret_security_source=mode_source,
         live_migratable=migratable,
         live_migratable_reason=migratable_reason,
         restarts_after_host_reboot=restarts,
         restarts_after_host_reboot_reason=restarts_reason,
-        refused_operations=_refused(mode, mode_source, migratable),
+        refused_operations=refused,
         warnings=tuple(warnings),
     )

@@ -170,6 +170,20 @@ def vtpm_matches(view, secret_security=None, live_migratable=None):
     return True
 
 
+def vtpm_untold(view, secret_security=None, live_migratable=None):
+    """Whether a vTPM view cannot be matched against these filters: a
+    filter is given and the fact it reads is unknown (None), e.g. the
+    mode of a server whose flavor extra specs are hidden by policy.
+
+    Such a view may or may not match; :func:`list_vtpm` leaves it out,
+    and a caller that reports what it left out counts it.
+    """
+    return (
+        (secret_security is not None and view.secret_security is None)
+        or (live_migratable is not None and view.live_migratable is None)
+    )
+
+
 def list_vtpm(conn, secret_security=None, live_migratable=None,
               max_servers=None, **query):
     """Yield the :class:`~osc_image_props.sdk.vtpm.VtpmView` of every
@@ -185,8 +199,11 @@ def list_vtpm(conn, secret_security=None, live_migratable=None,
 
     Servers without a vTPM (``vtpm`` False) are left out. Servers whose
     vTPM cannot be told (``vtpm`` None: flavor extra specs hidden by
-    policy, booted from a volume, or ``unreachable`` in a down cell) are
-    yielded only when no filter is given.
+    policy, booted from a volume, or ``unreachable`` in a down cell), and
+    servers whose filtered fact cannot be told (:func:`vtpm_untold`), are
+    yielded only when no filter is given: to count them, list without
+    filters and apply :func:`vtpm_matches` and :func:`vtpm_untold`, as
+    ``openstack server vtpm list`` does.
 
     :param conn: an :class:`openstack.connection.Connection`.
     :param secret_security: keep only servers in this mode (``user``,

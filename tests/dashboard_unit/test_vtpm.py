@@ -96,7 +96,8 @@ class VtpmSectionTests(test_tab.TabTestBase):
         self.assertEqual(('user', 'flavor'), fact(body, 'secret_security'))
         self.assertEqual('no', fact(body, 'live_migratable')[0])
         self.assertEqual('no', fact(body, 'restarts_after_host_reboot')[0])
-        self.assertContains(res, 'the owner starts it again')
+        self.assertContains(res, html.escape(vtpm.OWNER_ONLY))
+        self.assertContains(res, 'Not without the owner')
         self.assertEqual(
             ('live-migration', 'rebuild', 'shelve', 'rescue', 'evacuate',
              'resize-to-deployment'),
@@ -109,6 +110,8 @@ class VtpmSectionTests(test_tab.TabTestBase):
         self.assertEqual('no', fact(body, 'live_migratable')[0])
         self.assertEqual('yes', fact(body, 'restarts_after_host_reboot')[0])
         self.assertContains(res, 'Nova&#x27;s service user owns the vTPM')
+        self.assertContains(res, html.escape(vtpm.WITHOUT_OWNER))
+        self.assertContains(res, '>Without the owner<')
         self.assertEqual(
             ('live-migration', 'rebuild', 'shelve', 'rescue', 'evacuate',
              'resize-from-deployment'),
@@ -117,9 +120,43 @@ class VtpmSectionTests(test_tab.TabTestBase):
     def test_mode_unset_is_novas_default_user(self):
         res, body = self.mode({})
         self.assertEqual(('user', 'default'), fact(body, 'secret_security'))
-        self.assertContains(res, "the flavor sets none: Nova's default")
+        self.assertContains(
+            res, "the flavor sets none, or an empty value: Nova's default")
         self.assertEqual('no', fact(body, 'live_migratable')[0])
         self.assertEqual('no', fact(body, 'restarts_after_host_reboot')[0])
+        self.assertNotContains(res, 'data-line="vtpm-warning"')
+
+    def test_mode_empty_is_novas_default_user_with_a_warning(self):
+        res, body = self.mode({'hw:tpm_secret_security': ''})
+        self.assertEqual(('user', 'default'), fact(body, 'secret_security'))
+        self.assertEqual('no', fact(body, 'restarts_after_host_reboot')[0])
+        self.assertContains(
+            res, 'The flavor sets hw:tpm_secret_security to an empty value: '
+            'Nova applies its default, user, as when it is unset.')
+
+    def test_mode_nova_does_not_know_cannot_cold_migrate(self):
+        res, body = self.mode({'hw:tpm_secret_security': 'Host'})
+        self.assertEqual(('Host', 'flavor'), fact(body, 'secret_security'))
+        self.assertEqual('no', fact(body, 'live_migratable')[0])
+        self.assertEqual('no', fact(body, 'restarts_after_host_reboot')[0])
+        self.assertContains(res, '<code>migrate</code>')
+        self.assertContains(res, 'tpm_secret_security_filter')
+
+    def test_vtpm_configuration_nova_rejects_moves_nowhere(self):
+        # What nova-manage image_property set can leave: the flavor asks
+        # for 2.0, the server's copy of the image for 1.2.
+        self.max_version(NOVA_2026_1)
+        res, body = self.render(
+            dict(CRB_FLAVOR, **{'hw:tpm_secret_security': 'host'}),
+            {'hw_tpm_version': '1.2'})
+        self.assertContains(res, 'data-vtpm="vtpm"')
+        self.assertEqual('no', fact(body, 'live_migratable')[0])
+        self.assertEqual('no', fact(body, 'restarts_after_host_reboot')[0])
+        self.assertContains(res, html.escape(vtpm.REJECTED_LIVE_MIGRATION))
+        self.assertContains(res, html.escape(vtpm.REJECTED_HOST_REBOOT))
+        self.assertEqual(vtpm.REJECTED_REFUSED,
+                         res.context['report'].vtpm.refused_operations)
+        self.assertContains(res, '<code>live-migration</code>')
 
     def test_cloud_before_2026_1_has_no_modes(self):
         for maximum in ('2.98', NOVA_2025_2):

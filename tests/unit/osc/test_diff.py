@@ -78,11 +78,12 @@ class TestDiff(base.TestCase):
                                         '-f', 'value')
         self.assertEqual(3, status, err)
         self.assertIn('deleted or not visible', err)
+        # The image has none of them: an empty field, not "None".
         self.assertEqual(
-            'hw_machine_type q35 None only-embedded\n'
-            'hw_tpm_model tpm-crb None only-embedded\n'
-            'hw_tpm_version 2.0 None only-embedded\n'
-            'os_distro ubuntu None only-embedded\n',
+            'hw_machine_type q35  only-embedded\n'
+            'hw_tpm_model tpm-crb  only-embedded\n'
+            'hw_tpm_version 2.0  only-embedded\n'
+            'os_distro ubuntu  only-embedded\n',
             out,
         )
 

@@ -194,6 +194,21 @@ class TestShellEval(base.TestCase):
         self.assertEqual((0, 'a_b=1\n'), (status, out), err)
 
 
+class TestValue(base.TestCase):
+
+    def test_null_is_an_empty_field_on_a_terminal_and_in_a_pipe(self):
+        volume = self.cloud.add_server(name='vol', volume_backed=True)
+        named = self.cloud.add_server(name='n', properties={})
+        argv = ('server', 'list', '--image-properties', '-f', 'value',
+                '-c', 'ID', '-c', 'Image Properties')
+        for stdout in (None, streams.Terminal()):
+            with self.subTest(terminal=stdout is not None):
+                status, out, err = self.run_cli(*argv, stdout=stdout)
+                self.assertEqual(0, status, err)
+                self.assertEqual(
+                    {volume + ' ', named + ' {}'}, set(out.splitlines()))
+
+
 class TestCSV(base.TestCase):
 
     def test_null_is_an_empty_cell_not_none(self):

@@ -15,6 +15,7 @@
 import json
 
 from osc_image_props import sdk
+from osc_image_props.sdk import vtpm as vtpm_rules
 from tests.unit import base
 from tests.unit import fakes
 
@@ -236,3 +237,238 @@ class Commands(base.TestCase):
                 self.assertEqual(
                     ["1 vTPM server in secret security mode 'host'."]
                     + lines, err.splitlines())
+
+
+#: vTPM configurations Nova's get_vtpm_constraint() raises for, each in
+#: mode host, the only one that live-migrates: (flavor extra specs, image
+#: properties).
+REJECTED = {
+    # What nova-manage image_property set can leave on a stopped server.
+    'conflict': ({'hw:tpm_version': '2.0', 'hw:tpm_secret_security': 'host'},
+                 {'hw_tpm_version': '1.2'}),
+    'model-conflict': ({'hw:tpm_model': 'tpm-tis',
+                        'hw:tpm_secret_security': 'host'},
+                       {'hw_tpm_version': '2.0', 'hw_tpm_model': 'tpm-crb'}),
+    'crb-with-1.2': ({'hw:tpm_secret_security': 'host'},
+                     {'hw_tpm_version': '1.2', 'hw_tpm_model': 'tpm-crb'}),
+    'version-3.0': ({'hw:tpm_version': '3.0',
+                     'hw:tpm_secret_security': 'host'}, {}),
+    'unknown-model': ({'hw:tpm_version': '2.0', 'hw:tpm_model': 'tpm-spi',
+                       'hw:tpm_secret_security': 'host'}, {}),
+}
+
+
+class RejectedConfiguration(base.TestCase):
+    """Nova calls get_vtpm_constraint() before any mode rule."""
+
+    max_version = '2.103'
+
+    def test_moves_nowhere_and_does_not_restart(self):
+        for case, (specs, properties) in REJECTED.items():
+            with self.subTest(case=case):
+                sid = _vtpm_server(self.cloud, specs=specs,
+                                   properties=properties)
+                view = sdk.get_vtpm(self.connect(), sid)
+                self.assertIs(True, view.vtpm)
+                self.assertIs(False, view.live_migratable)
+                self.assertIn('Nova rejects this vTPM configuration',
+                              view.live_migratable_reason)
+                self.assertIs(False, view.restarts_after_host_reboot)
+                self.assertNotIn('comes back',
+                                 view.restarts_after_host_reboot_reason)
+                self.assertIn('start and hard reboot fail',
+                              view.restarts_after_host_reboot_reason)
+                self.assertEqual(
+                    ('live-migration', 'rebuild', 'shelve', 'rescue',
+                     'evacuate', 'resize', 'migrate', 'start', 'reboot'),
+                    view.refused_operations)
+
+    def test_list_live_migratable_leaves_it_out(self):
+        specs, properties = REJECTED['conflict']
+        rejected = _vtpm_server(self.cloud, specs=specs,
+                                properties=properties)
+        movable = _vtpm_server(self.cloud, specs={
+            'hw:tpm_secret_security': 'host'})
+        for option, expected in (('--live-migratable', [movable]),
+                                 ('--not-live-migratable', [rejected])):
+            with self.subTest(option=option):
+                status, out, err = self.run_cli(
+                    'server', 'vtpm', 'list', option, '-f', 'json')
+                self.assertEqual(0, status, err)
+                self.assertEqual(expected, [r['ID'] for r in json.loads(out)])
+        views = sdk.list_vtpm(self.connect(), live_migratable=True)
+        self.assertEqual([movable], [v.server_id for v in views])
+
+
+class Modes(base.TestCase):
+    max_version = '2.103'
+
+    def view(self, mode):
+        sid = _vtpm_server(self.cloud,
+                           specs={'hw:tpm_secret_security': mode})
+        return sdk.get_vtpm(self.connect(), sid)
+
+    def test_empty_mode_is_user_by_default(self):
+        view = self.view('')
+        self.assertEqual(('user', 'default'),
+                         (view.secret_security, view.secret_security_source))
+        self.assertEqual(self.view('user').refused_operations,
+                         view.refused_operations)
+        self.assertEqual(
+            ['The flavor sets hw:tpm_secret_security to an empty value: '
+             'Nova applies its default, user, as when it is unset.'],
+            list(view.warnings))
+
+    def test_empty_mode_is_listed_as_user(self):
+        sid = _vtpm_server(self.cloud, specs={'hw:tpm_secret_security': ''})
+        _vtpm_server(self.cloud, specs={'hw:tpm_secret_security': 'host'})
+        status, out, err = self.run_cli(
+            'server', 'vtpm', 'list', '--secret-security', 'user',
+            '-f', 'json')
+        self.assertEqual(0, status, err)
+        self.assertEqual([(sid, 'user', 'default')],
+                         [(r['ID'], r['Secret Security'], r['Source'])
+                          for r in json.loads(out)])
+
+    def test_unknown_mode_fails_in_the_scheduler(self):
+        for mode in ('foo', 'Host', ' host '):
+            with self.subTest(mode=mode):
+                view = self.view(mode)
+                self.assertEqual((mode, 'flavor'), (
+                    view.secret_security, view.secret_security_source))
+                self.assertIs(False, view.live_migratable)
+                self.assertEqual(
+                    ('live-migration', 'rebuild', 'shelve', 'rescue',
+                     'evacuate', 'migrate', 'resize-to-deployment'),
+                    view.refused_operations)
+                (warning,) = view.warnings
+                self.assertIn('tpm_secret_security_filter', warning)
+                self.assertIn('cannot be cold-migrated', warning)
+                self.assertNotIn('neither host nor deployment.', warning)
+                # The libvirt driver keeps its secret as in mode user.
+                self.assertIs(False, view.restarts_after_host_reboot)
+                self.assertIn(vtpm_rules.OWNER_ONLY,
+                              view.restarts_after_host_reboot_reason)
+
+
+class HostReboot(base.TestCase):
+    """Every reason holds with resume_guests_state_on_host_boot on and
+    off (the API does not show the option)."""
+
+    max_version = '2.103'
+
+    def view(self, mode=None, max_version='2.103'):
+        self.cloud.max_version = max_version
+        specs = {} if mode is None else {'hw:tpm_secret_security': mode}
+        sid = _vtpm_server(self.cloud, specs=specs)
+        return sdk.get_vtpm(self.connect(), sid)
+
+    def test_each_reason_states_both_settings(self):
+        for mode, version, restarts, answer in (
+            ('host', '2.103', True, vtpm_rules.WITHOUT_OWNER),
+            ('deployment', '2.103', True, vtpm_rules.WITHOUT_OWNER),
+            ('user', '2.103', False, vtpm_rules.OWNER_ONLY),
+            (None, '2.103', False, vtpm_rules.OWNER_ONLY),
+            (None, '2.100', False, vtpm_rules.OWNER_ONLY),
+        ):
+            with self.subTest(mode=mode, version=version):
+                view = self.view(mode, version)
+                self.assertIs(restarts, view.restarts_after_host_reboot)
+                reason = view.restarts_after_host_reboot_reason
+                self.assertTrue(reason.endswith(answer), reason)
+                self.assertIn(
+                    'with [DEFAULT]resume_guests_state_on_host_boot = True',
+                    reason)
+                self.assertIn('without it, ', reason)
+
+    def test_owner_only_recovers_with_a_hard_reboot(self):
+        reason = self.view('user').restarts_after_host_reboot_reason
+        self.assertIn('goes to ERROR', reason)
+        self.assertIn('the owner recovers it with a hard reboot', reason)
+        self.assertIn('only the owner can start it', reason)
+        self.assertNotIn('restarts the server', reason)
+
+    def test_host_comes_back_only_with_the_option(self):
+        reason = self.view('host').restarts_after_host_reboot_reason
+        self.assertIn('comes back by itself', reason)
+        self.assertIn('stays SHUTOFF and the owner or an admin can start it',
+                      reason)
+        self.assertNotIn('Nova restarts the server when the host boots',
+                         reason)
+
+
+class ListUntold(base.TestCase):
+    """Servers whose mode cannot be told are counted under a filter."""
+
+    max_version = '2.103'
+
+    def test_counted_under_each_filter(self):
+        one = ('1 vTPM server whose secret security mode cannot be told '
+               '(flavor extra specs hidden from you) is not listed: it may '
+               'match the filter.')
+        for options, listed in (
+            (('--live-migratable',), 1),
+            (('--not-live-migratable',), 1),
+            (('--secret-security', 'host'), 1),
+            (('--secret-security', 'user'), 1),
+        ):
+            with self.subTest(options=options):
+                self.cloud.servers.clear()
+                _vtpm_server(self.cloud, hide_specs=True)
+                _vtpm_server(self.cloud,
+                             specs={'hw:tpm_secret_security': 'host'})
+                _vtpm_server(self.cloud)
+                status, out, err = self.run_cli(
+                    'server', 'vtpm', 'list', *options, '-f', 'value')
+                self.assertEqual(0, status, err)
+                self.assertEqual(listed, len(out.splitlines()))
+                self.assertIn(one, err.splitlines())
+
+    def test_none_listed_is_not_the_only_word(self):
+        _vtpm_server(self.cloud, hide_specs=True)
+        _vtpm_server(self.cloud, hide_specs=True)
+        status, out, err = self.run_cli(
+            'server', 'vtpm', 'list', '--not-live-migratable', '-f', 'value')
+        self.assertEqual(0, status, err)
+        self.assertEqual('', out)
+        self.assertEqual(
+            ['No server with a vTPM is listed.',
+             '2 vTPM servers whose secret security mode cannot be told '
+             '(flavor extra specs hidden from you) are not listed: they may '
+             'match the filter.'],
+            err.splitlines())
+
+    def test_without_a_filter_they_are_listed(self):
+        sid = _vtpm_server(self.cloud, hide_specs=True)
+        status, out, err = self.run_cli('server', 'vtpm', 'list', '-f',
+                                        'json')
+        self.assertEqual(0, status, err)
+        self.assertEqual([sid], [r['ID'] for r in json.loads(out)])
+        self.assertNotIn('may match the filter', err)
+
+
+class ValueFormat(base.TestCase):
+    """-f value: an unknown value is an empty field, not 'None'."""
+
+    max_version = '2.103'
+
+    def test_list_unknown_is_empty_and_none_is_text(self):
+        hidden = _vtpm_server(self.cloud, hide_specs=True)
+        literal = _vtpm_server(self.cloud,
+                               specs={'hw:tpm_secret_security': 'None'})
+        status, out, err = self.run_cli('server', 'vtpm', 'list', '-f',
+                                        'value', '-c', 'ID', '-c',
+                                        'Secret Security', '-c', 'Source',
+                                        '-c', 'Live Migratable')
+        self.assertEqual(0, status, err)
+        self.assertEqual(
+            sorted(['%s   ' % hidden, '%s None flavor False' % literal]),
+            sorted(out.splitlines()))
+
+    def test_show_unknown_is_empty(self):
+        sid = _vtpm_server(self.cloud, hide_specs=True)
+        status, out, err = self.run_cli(
+            'server', 'vtpm', 'show', sid, '-f', 'value',
+            '-c', 'vtpm', '-c', 'secret_security', '-c', 'live_migratable')
+        self.assertEqual(0, status, err)
+        self.assertEqual(['True', '', ''], out.splitlines())
