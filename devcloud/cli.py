@@ -18,7 +18,7 @@ import shlex
 import sys
 
 from devcloud import cells as cells_mod
-from devcloud import lifecycle, modes, paths, procs
+from devcloud import host_reboot, lifecycle, modes, paths, procs
 from devcloud.context import Cloud
 from devcloud.progress import Progress
 from devcloud.services import horizon, mariadb
@@ -141,6 +141,16 @@ def build_parser():
     cmd.add_argument('cell', help='cell2 ... cellN (cell1 holds the '
                      'control services and stays up)')
     _mode_arg(cmd)
+
+    cmd = sub.add_parser('host-reboot', help="a libvirt mode's compute host "
+                         'loses power and boots: its guests destroyed, '
+                         'libvirtd and nova-compute started again')
+    _mode_arg(cmd)
+    cmd.add_argument('--resume-guests-state-on-host-boot',
+                     choices=('true', 'false'), dest='resume',
+                     help="nova-compute's [DEFAULT] option at the boot, "
+                     'kept for later ups (default: as before, initially '
+                     "Nova's default, false)")
 
     cmd = sub.add_parser('logs', help='show service logs')
     _mode_arg(cmd)
@@ -282,6 +292,19 @@ def cmd_cell(cloud, args):
     return 0
 
 
+def cmd_host_reboot(cloud, args):
+    resume = None if args.resume is None else args.resume == 'true'
+    try:
+        destroyed, resumed = host_reboot.run(cloud, resume)
+    except host_reboot.HostRebootError as exc:
+        sys.stderr.write(f'devcloud: {exc}\n')
+        return 1
+    print(f'devcloud {cloud.layout.name}: the host rebooted; destroyed '
+          f"{', '.join(destroyed) or 'no guest'}; "
+          f'resume_guests_state_on_host_boot = {str(resumed).lower()}')
+    return 0
+
+
 def cmd_logs(cloud, args):
     layout = cloud.layout
     if args.service:
@@ -413,6 +436,8 @@ def _main(argv):
         return cmd_cell(cloud, args)
     if args.command == 'logs':
         return cmd_logs(cloud, args)
+    if args.command == 'host-reboot':
+        return cmd_host_reboot(cloud, args)
     if args.command == 'smoke':
         return cmd_smoke(cloud, args)
     if args.command == 'differential':

@@ -107,8 +107,9 @@ class Mode:
     release: Release
     patched: bool  # apply nova_patch after installing
     dialect: str  # STANDARD, ALL_IMAGE_KEYS or None (no 2.98)
-    # What CI runs on the mode: FULL (the functional suite), SMOKE (the
-    # read path, tests/functional/test_read.py) or None (only
+    # What CI runs on the mode: FULL (the functional suite), SMOKE (tox
+    # -e smoke-<mode>: the read path, tests/functional/test_read.py, on
+    # the fake driver; a smoke of its own suite on libvirt) or None (only
     # tools/run-tests --all).
     ci: str
     # Compute hosts in cell1: two where the tests live-migrate servers.
@@ -228,10 +229,12 @@ MODES = {m.name: m for m in (
          ci=SMOKE, computes=2),
     # The newest Nova on a real hypervisor: nova-compute's libvirt driver
     # records what it chose in the server's copy (recorded-by-nova), and
-    # writes the domain XML libvirt runs.  Its own suite
-    # (tests/functional/test_libvirt.py) in tools/run-tests --all.
+    # writes the domain XML libvirt runs.  CI runs its smoke (the recorded
+    # machine type, and each vTPM mode's view against one resize and one
+    # host reboot); its whole suite (tests/functional/test_libvirt*.py)
+    # runs in tools/run-tests --all.
     Mode('2026.1-libvirt', RELEASES['2026.1'], patched=False,
-         dialect=STANDARD, ci=None, driver=LIBVIRT,
+         dialect=STANDARD, ci=SMOKE, driver=LIBVIRT,
          recorded_machine_type='pc'),
 )}
 

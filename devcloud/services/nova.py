@@ -32,6 +32,9 @@ from devcloud.services import uwsgi
 API = 'nova-api'
 # The conductor, scheduler and computes of every cell.
 DAEMONS = 'nova-daemons'
+# Where a libvirt mode keeps its choice of resume_guests_state_on_host_boot.
+RESUME_GUESTS_FILE = 'resume-guests-state-on-host-boot'
+
 def _cell1_computes(cloud):
     """(process name, config file, host, state dir) of cell1's computes."""
     found = []
@@ -91,7 +94,24 @@ def _driver_options(cloud, conf):
         cloud.mode.has_key_manager) else ''
     return _include(cloud, 'nova-compute-libvirt.inc', dict(
         libvirt.template_values(cloud), key_manager=key_manager,
-        compute_conf=cloud.layout.etc_file(conf)))
+        compute_conf=cloud.layout.etc_file(conf),
+        resume_guests=str(resume_guests(cloud)).lower()))
+
+
+def resume_guests(cloud):
+    """[DEFAULT]resume_guests_state_on_host_boot of a libvirt mode's
+    compute: what ``tools/devcloud host-reboot`` last chose, else Nova's
+    default (False)."""
+    try:
+        with open(cloud.layout.run_file(RESUME_GUESTS_FILE)) as src:
+            return src.read().strip() == 'true'
+    except FileNotFoundError:
+        return False
+
+
+def set_resume_guests(cloud, resume):
+    with open(cloud.layout.run_file(RESUME_GUESTS_FILE), 'w') as out:
+        out.write('true\n' if resume else 'false\n')
 
 
 def configure(cloud):
@@ -181,10 +201,10 @@ def start_api(cloud):
 def start_daemons(cloud):
     cloud.nova_started = time.time()
     for name, conf in daemons(cloud):
-        _start_daemon(cloud, name, conf)
+        start_daemon(cloud, name, conf)
 
 
-def _start_daemon(cloud, name, conf):
+def start_daemon(cloud, name, conf):
     if name.startswith('nova-compute') and cloud.mode.is_libvirt:
         argv = [cloud.layout.bin('nova-compute'), '--config-file',
                 cloud.layout.etc_file(conf)]

@@ -19,11 +19,13 @@ import os
 import stat
 import subprocess
 import time
+import types
 
 import fixtures
 import testtools
 
-from devcloud import cli, context, lifecycle, modes, passwords, paths
+from devcloud import cli, context, host_reboot, lifecycle, modes
+from devcloud import passwords, paths
 from devcloud import ports as ports_mod
 from devcloud import procs
 from devcloud import progress as progress_mod
@@ -57,10 +59,10 @@ def _compute_conf(cloud, name='nova-compute.conf'):
 
 class TestModes(testtools.TestCase):
 
-    def test_one_libvirt_mode_only_in_the_long_run(self):
+    def test_one_libvirt_mode_its_smoke_in_ci(self):
         self.assertEqual(['2026.1-libvirt'], [m.name for m in LIBVIRT_MODES])
         mode = LIBVIRT_MODES[0]
-        self.assertIsNone(mode.ci)
+        self.assertEqual(modes.SMOKE, mode.ci)
         self.assertEqual(1, mode.computes)
         self.assertEqual('pc', mode.recorded_machine_type)
         self.assertEqual(modes.RELEASES['2026.1'], mode.release)
@@ -136,6 +138,28 @@ class TestConfiguration(testtools.TestCase):
         self.assertEqual(helper, conf['nova_sys_admin']['helper_command'])
         self.assertEqual(helper, conf['privsep_osbrick']['helper_command'])
 
+    def test_resume_guests_is_novas_default_until_host_reboot_sets_it(self):
+        cloud = _cloud(self, '2026.1-libvirt')
+        conf = _compute_conf(cloud)['DEFAULT']
+        self.assertEqual('false', conf['resume_guests_state_on_host_boot'])
+        self.assertEqual('0', conf['periodic_fuzzy_delay'])
+        nova.set_resume_guests(cloud, True)
+        conf = _compute_conf(cloud)['DEFAULT']
+        self.assertEqual('true', conf['resume_guests_state_on_host_boot'])
+        nova.set_resume_guests(cloud, False)
+        self.assertFalse(nova.resume_guests(cloud))
+
+    def test_host_reboot_needs_a_running_libvirt_mode(self):
+        for name in ('2026.1', '2026.1-libvirt'):
+            with testtools.ExpectedException(host_reboot.HostRebootError):
+                host_reboot.run(_cloud(self, name), resume=True)
+        out = io.StringIO()
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', out))
+        self.useFixture(fixtures.EnvironmentVariable(
+            'DEVCLOUD_DIR', self.useFixture(fixtures.TempDir()).path))
+        self.assertEqual(1, cli.main(['host-reboot', '--nova', '2026.1']))
+        self.assertIn('needs a libvirt mode', out.getvalue())
+
     def test_libvirt_daemons_start_before_nova_compute(self):
         cloud = _cloud(self, '2026.1-libvirt')
         names = [p[0] for p in lifecycle.processes(cloud)]
@@ -203,6 +227,24 @@ class TestVirtType(testtools.TestCase):
         self.useFixture(fixtures.MonkeyPatch(
             'devcloud.services.libvirt.KVM', device + '.missing'))
         self.assertFalse(libvirt.kvm_usable())
+
+    def test_root_only_kvm_is_opened_to_group_kvm(self):
+        device = self.useFixture(fixtures.TempDir()).join('kvm')
+        open(device, 'w').close()
+        os.chmod(device, 0o600)
+        self.useFixture(fixtures.MonkeyPatch(
+            'devcloud.services.libvirt.KVM', device))
+        self.useFixture(fixtures.MonkeyPatch('os.geteuid', lambda: 0))
+        group = types.SimpleNamespace(gr_gid=os.getgid())
+        self.useFixture(fixtures.MonkeyPatch(
+            'grp.getgrnam', lambda name: group))
+        self.useFixture(fixtures.MonkeyPatch(
+            'os.chown', lambda path, uid, gid: None))
+        self.assertTrue(libvirt.open_kvm_to_its_group())
+        self.assertEqual(0o660, stat.S_IMODE(os.stat(device).st_mode))
+        self.assertTrue(libvirt.kvm_usable())
+        # Usable already: left alone.
+        self.assertFalse(libvirt.open_kvm_to_its_group())
 
 
 def _wait_asleep(pid, timeout=10):
