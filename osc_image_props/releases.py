@@ -15,9 +15,10 @@
 Every fact about a Nova release that the SDK, the local cloud
 (``devcloud/modes.py``), ``nova_patch``, the tests and the documentation
 use is here or is checked against this table by
-``tests/unit/test_releases.py``; the image property names of each release
-are generated from its sources (``sdk/standard_properties.py``, by
-``tools/gen-standard-properties``) and checked against it too.
+``tests/unit/consistency/test_releases.py``; the image property names of
+each release are generated from its sources
+(``sdk/standard_properties.py``, by ``tools/gen-standard-properties``) and
+checked against it too.
 
 Adding a release is one new row here, then the facts read from its
 sources: regenerate ``sdk/standard_properties.py`` from its sdist, read
