@@ -14,8 +14,9 @@
 
 requests-mock answers at once, and a bound on a whole command is about a
 socket that keeps answering, one byte at a time, for ever: so this cloud is
-a real HTTP server on 127.0.0.1 in a thread. Keystone (token and catalog)
-the compute API's version document and Glance answer at once; every request
+a real HTTP server on 127.0.0.1 in a thread. Keystone (its version
+documents, token and catalog), the compute API's version document and
+Glance answer at once; every request
 under ``/servers`` gets an answer that never ends, its status line
 included, one byte every :data:`BYTE_EVERY` seconds (well under any
 per-read timeout, so only a bound on the whole command ends it).
@@ -68,7 +69,14 @@ class DripCloud(fixtures.Fixture):
                     self._json(404, {})
 
             def do_GET(self):
-                if self.path.rstrip('/') in ('/compute', '/compute/v2.1'):
+                identity = {'id': 'v3.14', 'status': 'stable', 'links': [{
+                    'rel': 'self', 'href': cloud.url + '/identity/v3/'}]}
+                if self.path.rstrip('/') == '/identity':
+                    # Newer clients ask Keystone's versions first.
+                    self._json(300, {'versions': {'values': [identity]}})
+                elif self.path.rstrip('/') == '/identity/v3':
+                    self._json(200, {'version': identity})
+                elif self.path.rstrip('/') in ('/compute', '/compute/v2.1'):
                     self._json(200, {'version': cloud.version()})
                 elif self.path.rstrip('/') == '/image':
                     self._json(200, {'versions': [{
