@@ -66,11 +66,18 @@ def _connect_timeout(timeout):
 
 
 class _BoundedReader(io.RawIOBase):
-    """A socket's reads, each waiting for the time left at most."""
+    """A socket's reads, each waiting for the time left at most.
+
+    It reads through the socket's own raw file, which keeps the socket
+    open until the file is closed: http.client closes the connection as
+    soon as it has read the headers of an answer that ends the connection,
+    and reads the body from the file after that.
+    """
 
     def __init__(self, sock):
         super().__init__()
         self._sock = sock
+        self._raw = sock.makefile('rb', buffering=0)
 
     def readable(self):
         return True
@@ -78,17 +85,23 @@ class _BoundedReader(io.RawIOBase):
     def readinto(self, buffer):
         left = _time_left()
         if left is None:
-            return self._sock.recv_into(buffer)
+            return self._raw.readinto(buffer)
         per_read = self._sock.gettimeout()
         self._sock.settimeout(left if per_read is None
                               else min(per_read, left))
         try:
-            return self._sock.recv_into(buffer)
+            return self._raw.readinto(buffer)
         except TimeoutError:
             _time_left()  # the bound, if it passed
             raise  # else the per-read timeout, as without a bound
         finally:
-            self._sock.settimeout(per_read)
+            if self._sock.fileno() != -1:
+                self._sock.settimeout(per_read)
+
+    def close(self):
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
 
 class _BoundedSocket:

@@ -18,7 +18,9 @@ command must end with one line on stderr and exit status 1 once its bound
 on the whole command passes, and leave no bound behind.
 """
 
+import http.server
 import json
+import threading
 
 import fixtures
 import openstack
@@ -121,6 +123,43 @@ class TestSdkDeadline(DripTestCase):
             self.assertIsInstance(error, sdk.ImagePropertiesError)
             self.assertTrue(self.drip.dripped, name)
             self.assertIsNone(bound._end())
+
+
+class TestAnswersThatCloseTheConnection(base.TestCase):
+    """http.client closes a connection once it has read the headers of an
+    answer that ends it, and reads the body after that: a bound must not
+    cut such a body short (uwsgi ends the connection after a large list
+    of servers)."""
+
+    def test_a_large_answer_is_read_whole_within_the_bound(self):
+        self.mocker.stop()
+        body = b'x' * 200000  # well past the reader's buffer
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.0'  # the server ends the connection
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header('Content-Length', str(len(body)))
+                self.send_header('Connection', 'close')
+                self.end_headers()
+                self.wfile.write(body)
+
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        thread = threading.Thread(target=server.serve_forever)
+        thread.start()
+        self.addCleanup(thread.join)
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        conn = self.connect()
+        url = 'http://127.0.0.1:%d/' % server.server_port
+        with sdk.deadline(conn, 30):
+            for _ in range(2):
+                response = conn.session.session.get(url, timeout=10)
+                self.assertEqual(body, response.content)
 
 
 class TestBoundSettings(base.TestCase):
