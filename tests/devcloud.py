@@ -31,7 +31,7 @@ import uuid
 
 import openstack
 
-from devcloud import facts, modes, paths
+from devcloud import facts, modes, paths, wait
 from devcloud.services import mariadb
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -151,6 +151,29 @@ def delete(conn, server):
         if conn.compute.find_server(server_id) is None:
             return
         time.sleep(1)
+
+
+# A migration Nova is still working on.
+_MIGRATING = ('pre-migrating', 'migrating', 'post-migrating', 'finished',
+              'confirming', 'reverting')
+
+
+def wait_resize_confirmed(admin, server_id):
+    """Wait until Nova has confirmed the server's resize.
+
+    The status turns ACTIVE before the source host is done confirming, and
+    a request in between (a delete, say) races with it: Nova then confirms
+    again and fails. ``admin``: a connection that may list migrations.
+    """
+    def done():
+        migrations = checked(admin.compute.get(
+            '/os-migrations?instance_uuid=%s' % server_id,
+            microversion='2.59')).json()['migrations']
+        return not any(m['status'] in _MIGRATING for m in migrations)
+
+    if not wait.poll(done, BOOT_TIMEOUT, interval=1):
+        raise AssertionError('the resize of %s was not confirmed within '
+                             '%ds' % (server_id, BOOT_TIMEOUT))
 
 
 def checked(response):

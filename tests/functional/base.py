@@ -27,7 +27,7 @@ import testtools
 from tests.devcloud import (  # noqa: F401  (the tests' names for them)
     BOOT_TIMEOUT, CELLS, CLOUD_ARGS, MODE, NOVA_MODE, boot, cloud_env,
     connection, create_image, delete, devcloud_env, facts, modes,
-    run_devcloud, seeded_embedded, unique_name,
+    run_devcloud, seeded_embedded, unique_name, wait_resize_confirmed,
 )
 
 # The standard properties of the image servers boot from.

@@ -171,6 +171,7 @@ class TestResizeAndHostReboot(VtpmCase):
                 continue
             self.assertEqual('VERIFY_RESIZE', self.settle(servers[name]))
             self.openstack('server', 'resize', 'confirm', servers[name])
+            base.wait_resize_confirmed(self.admin, servers[name])
             self.assertEqual('ACTIVE', self.settle(
                 servers[name], until='VERIFY_RESIZE'))
             # The view now reports the new mode and what it allows.

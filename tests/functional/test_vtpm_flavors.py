@@ -32,6 +32,7 @@ class TestVtpmFlavors(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.demo = self.connection()
+        self.admin = self.connection('devcloud-admin')
         self.name = base.unique_name('fn-vtpm-flavors')
 
     def _boot(self, flavor_name, image):
@@ -89,6 +90,7 @@ class TestVtpmFlavors(base.FunctionalTestCase):
                        server.id)
         self._wait(server.id, 'VERIFY_RESIZE')
         self.openstack('server', 'resize', 'confirm', server.id)
+        base.wait_resize_confirmed(self.admin, server.id)
         self._wait(server.id, 'ACTIVE')
         view = self.openstack_json('server', 'vtpm', 'show', server.id)
         self.assertEqual(

@@ -27,6 +27,7 @@ and the view says so.
 import time
 
 from tests.devcloud import checked
+from tests.devcloud import wait_resize_confirmed
 from tests.functional import base
 
 VTPM = ('server', 'vtpm')
@@ -147,7 +148,7 @@ class TestUnusualModes(base.FunctionalTestCase):
         self.assertEqual('VERIFY_RESIZE',
                          self._resize(server.id, 'devcloud.vtpm.host'))
         self.openstack('server', 'resize', 'confirm', server.id)
-        self.demo.compute.wait_for_server(server, wait=base.BOOT_TIMEOUT)
+        wait_resize_confirmed(self.admin, server.id)
         after = self._show(server.id)
         self.assertEqual(('host', 'flavor', True), (
             after['secret_security'], after['secret_security_source'],
