@@ -38,10 +38,7 @@ import re
 from osc_image_props import sdk
 from osc_image_props.osc import _cli_internals
 from osc_image_props.osc import server_microversion
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import pages
-from osc_image_props.sdk import resource
-from osc_image_props.sdk import urls
+from osc_image_props.sdk import compute_api
 
 _SERVER_PATH = re.compile(r'/servers/(?:detail|[^/]+)$')
 _LIST_PATH = '/servers/detail'
@@ -83,8 +80,8 @@ class ServerCapture:
         :raises ImagePropertiesVersionConflict: a lower microversion was
             configured explicitly.
         """
-        microversion.image_properties_microversion(self._compute)
-        key = urls.endpoint_key(self._compute.get_endpoint() or '')
+        compute_api.image_properties_microversion(self._compute)
+        key = compute_api.endpoint_key(self._compute.get_endpoint() or '')
         if key is None:
             raise sdk.ImagePropertiesProtocolError(
                 'The compute endpoint of the service catalog is not a '
@@ -92,7 +89,7 @@ class ServerCapture:
             )
         self._origin, path = key
         self._path = path.rstrip('/')
-        self._guard = pages.NextLinkGuard(self._compute.get_endpoint())
+        self._guard = compute_api.NextLinkGuard(self._compute.get_endpoint())
         # Nothing below can fail: start() either takes effect or not at all.
         self._raised.start()
         self._requests_session.hooks['response'].append(self._record)
@@ -112,7 +109,7 @@ class ServerCapture:
     def _is_server_response(self, response):
         if response.request.method != 'GET' or response.status_code != 200:
             return False
-        key = urls.endpoint_key(response.url)
+        key = compute_api.endpoint_key(response.url)
         if key is None or key[0] != self._origin:
             return False
         path = key[1]
@@ -141,7 +138,7 @@ class ServerCapture:
             if isinstance(raw, dict) and isinstance(raw.get('id'), str):
                 self._servers[raw['id']] = self._take(raw, version)
         if isinstance(body.get('servers'), list) and (
-            urls.endpoint_key(response.url)[1].endswith(_LIST_PATH)
+            compute_api.endpoint_key(response.url)[1].endswith(_LIST_PATH)
         ):
             self._judge_next_link(response, body)
 
@@ -162,7 +159,7 @@ class ServerCapture:
         }
         new = bool(ids - self._listed)
         self._listed |= ids
-        href = pages.next_link(body)
+        href = compute_api.next_link(body)
         if href is None:
             return
         if ids and not new:
@@ -170,14 +167,14 @@ class ServerCapture:
                 'The compute API sent a page of servers it had already '
                 'sent; stopped paging.'
             )
-        self._guard.check(*pages.next_request(response.url, href))
+        self._guard.check(*compute_api.next_request(response.url, href))
 
     def _take(self, raw, version):
         """Read one server's properties before openstacksdk consumes it."""
         # Validate the raw body directly: building a Server resource per
         # row cost more than the whole response parse (bench, 200 servers).
         try:
-            properties = resource.properties_from_body(
+            properties = compute_api.properties_from_body(
                 raw['id'], raw, version)
         except sdk.ImagePropertiesError as error:
             # Raised for this server's row, if the command shows one. The
@@ -215,7 +212,7 @@ class ServerCapture:
         if server_id not in self._servers:
             raise sdk.ImagePropertiesProtocolError(
                 'No compute response at microversion %s or later described '
-                'server %s.' % (microversion.REQUIRED, server_id)
+                'server %s.' % (compute_api.REQUIRED, server_id)
             )
         captured = self._servers[server_id]
         if isinstance(captured, sdk.ImagePropertiesError):

@@ -28,10 +28,10 @@ from keystoneauth1 import discover
 from openstack.compute.v2 import server as _sdk_server
 
 from osc_image_props.sdk import _sdk_internals
-from osc_image_props.sdk import microversion
+from osc_image_props.sdk import compute_api
 
 
-def at_least(version, minimum=microversion.REQUIRED):
+def at_least(version, minimum=compute_api.REQUIRED):
     """The higher of two microversion strings (``None`` counts as lowest)."""
     if version is None:
         return minimum

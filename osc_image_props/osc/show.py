@@ -19,7 +19,7 @@ from osc_image_props.osc import calls
 from osc_image_props.osc import commands
 from osc_image_props.osc import fleet_query
 from osc_image_props.osc import output
-from osc_image_props.sdk import microversion
+from osc_image_props.sdk import compute_api
 
 
 class ShowServerImageProperties(commands.Bounded, command.ShowOne):
@@ -48,7 +48,7 @@ class ShowServerImageProperties(commands.Bounded, command.ShowOne):
             # Only the properties are shown: exactly 2.98, which every
             # cloud with the field accepts, so no refusal costs a request.
             server = sdk.find_server(
-                conn, parsed_args.server, microversion.REQUIRED
+                conn, parsed_args.server, compute_api.REQUIRED
             )
             properties = server.embedded_image_properties()
 

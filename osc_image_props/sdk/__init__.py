@@ -18,17 +18,17 @@ Scripts write::
     sdk.get_image_properties(conn, 'my-server')
 """
 
-from osc_image_props.sdk.api import find_server
-from osc_image_props.sdk.api import get_image_properties
-from osc_image_props.sdk.api import list_image_properties
-from osc_image_props.sdk.api import matches
+from osc_image_props.sdk.compute_api import find_server
+from osc_image_props.sdk.compute_api import get_image_properties
+from osc_image_props.sdk.compute_api import list_image_properties
+from osc_image_props.sdk.compute_api import matches
 from osc_image_props.sdk.baseline import Baseline
 from osc_image_props.sdk.baseline import BaselineError
 from osc_image_props.sdk.baseline import BaselineFromAnotherCloud
 from osc_image_props.sdk.baseline import read as read_baseline
 from osc_image_props.sdk.baseline import take as take_baseline
 from osc_image_props.sdk.baseline import write as write_baseline
-from osc_image_props.sdk.bound import deadline
+from osc_image_props.sdk.compute_api import deadline
 from osc_image_props.sdk.drift import ImagePropertiesDrift
 from osc_image_props.sdk.drift import image_properties_drift
 from osc_image_props.sdk.drift import PropertyDrift
@@ -46,8 +46,8 @@ from osc_image_props.sdk.fleet import PropertyCount
 from osc_image_props.sdk.fleet import ServerDrift
 from osc_image_props.sdk.fleet import summarize
 from osc_image_props.sdk.fleet import Summary
-from osc_image_props.sdk.resource import ImageRef
-from osc_image_props.sdk.resource import Server
+from osc_image_props.sdk.compute_api import ImageRef
+from osc_image_props.sdk.compute_api import Server
 from osc_image_props.sdk.since import fleet_since
 from osc_image_props.sdk.since import image_properties_since
 from osc_image_props.sdk.since import PropertyChange

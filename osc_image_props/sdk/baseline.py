@@ -55,11 +55,9 @@ import tempfile
 import urllib.parse
 
 from osc_image_props import escaping
-from osc_image_props.sdk import api
+from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import fleet
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import resource
 
 #: The ``format`` member of every baseline file.
 FORMAT = 'osc-image-props-baseline'
@@ -198,9 +196,9 @@ def take(conn, servers=None, all_projects=False):
     cloud = cloud_of(conn)
     found = {}
     if servers:
-        version = microversion.REQUIRED
+        version = compute_api.REQUIRED
         for name in servers:
-            server = api.find_server(conn, name, version)
+            server = compute_api.find_server(conn, name, version)
             properties = server.embedded_image_properties()
             image_id = server.image.id if properties is not None else None
             found[server.id] = _entry(
@@ -211,7 +209,7 @@ def take(conn, servers=None, all_projects=False):
         version, _, raws = fleet.server_stream(
             conn, None, query, views='Baselines')
         for raw in raws:
-            properties = resource.properties_from_body(
+            properties = compute_api.properties_from_body(
                 raw['id'], raw, version)
             image_id = raw['image']['id'] if properties is not None else None
             found[raw['id']] = _entry(

@@ -33,7 +33,7 @@ server's copy itself (see :mod:`recorded_keys`).
 
 import dataclasses
 
-from osc_image_props.sdk import microversion
+from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import recorded_keys
 from osc_image_props.sdk import standard_properties as facts
 
@@ -67,14 +67,14 @@ BASE_IMAGE_REF = 'base_image_ref'
 
 
 def _candidates(cloud_max):
-    cloud = microversion.version_key(cloud_max)
+    cloud = compute_api.version_key(cloud_max)
     exact = [
-        r for r in facts.RELEASES if microversion.version_key(r[1]) == cloud
+        r for r in facts.RELEASES if compute_api.version_key(r[1]) == cloud
     ]
     if exact:
         return exact
     older = [
-        r for r in facts.RELEASES if microversion.version_key(r[1]) < cloud
+        r for r in facts.RELEASES if compute_api.version_key(r[1]) < cloud
     ]
     # A Nova newer than any we read: like the newest we know.
     return [older[-1] if older else facts.RELEASES[-1]]

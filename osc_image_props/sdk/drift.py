@@ -31,11 +31,8 @@ both answer so, through :func:`server_rows`.
 
 import dataclasses
 
-from osc_image_props.sdk import api
+from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import dialect as dialect_mod
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import responses
-from osc_image_props.sdk import urls
 
 CHANGED = 'changed'
 ONLY_EMBEDDED = 'only-embedded'
@@ -137,17 +134,17 @@ def _as_nova_stores(value):
 
 def _glance_image(conn, image_id):
     """The Glance v2 image body, or None if not visible."""
-    quoted = urls.segment(image_id)
+    quoted = compute_api.segment(image_id)
     if quoted is None:
         return None
     path = '/images/%s' % quoted
-    with microversion.readable_discovery('image'):
+    with compute_api.readable_discovery('image'):
         image_api = conn.image
         image_api.get_endpoint()  # discovery, cached for the request
     response = image_api.get(path, headers={'Accept': 'application/json'})
     if response.status_code == 404:
         return None
-    return responses.json_object(response, 'image', 'GET %s' % path)
+    return compute_api.json_object(response, 'image', 'GET %s' % path)
 
 
 def compare(embedded, glance, recorded=frozenset()):
@@ -234,8 +231,8 @@ def image_properties_drift(conn, server, include_recorded=False):
     # which also refuses a cloud older than 2.98 before the server request.
     # The comparison reads only the properties and the flavor's disk, both
     # at 2.98: exactly that is asked for, so no cloud refuses the request.
-    found = api.find_server(
-        conn, server, microversion.image_properties_microversion(conn.compute)
+    found = compute_api.find_server(
+        conn, server, compute_api.image_properties_microversion(conn.compute)
     )
     embedded = found.embedded_image_properties()
     if embedded is None:
@@ -245,7 +242,7 @@ def image_properties_drift(conn, server, include_recorded=False):
     image_id = found.image.id  # validated with the properties
     image = _glance_image(conn, image_id)
     outcome, rows = server_rows(
-        microversion.cloud_max_microversion(conn.compute), embedded, image,
+        compute_api.cloud_max_microversion(conn.compute), embedded, image,
         found.flavor_disk(),
     )
     return ImagePropertiesDrift(

@@ -32,9 +32,7 @@ from osc_image_props.sdk import dialect as dialect_mod
 from osc_image_props.sdk import drift as drift_mod
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import images as images_mod
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import pages
-from osc_image_props.sdk import resource
+from osc_image_props.sdk import compute_api
 
 #: Servers taken from the list before their images are fetched: Nova's
 #: default page size, so one chunk costs about one page of each.
@@ -123,7 +121,7 @@ _UNKNOWN = object()
 
 def _seen(raw, version):
     try:
-        properties = resource.properties_from_body(raw['id'], raw, version)
+        properties = compute_api.properties_from_body(raw['id'], raw, version)
     except exceptions.ImagePropertiesUnreachable:
         properties = _UNKNOWN
     image_id = None
@@ -131,7 +129,7 @@ def _seen(raw, version):
         image_id = raw['image']['id']  # validated with the properties
     return _Seen(
         raw['id'], raw.get('name'), raw.get('tenant_id'), image_id,
-        properties, resource.flavor_disk_from_body(raw),
+        properties, compute_api.flavor_disk_from_body(raw),
     )
 
 
@@ -146,17 +144,17 @@ def server_stream(conn, max_servers, query, views='Fleet views'):
     next page is asked for.
     """
     compute = conn.compute
-    version = microversion.server_request_microversion(compute)
-    cloud_max = microversion.cloud_max_microversion(compute)
+    version = compute_api.server_request_microversion(compute)
+    cloud_max = compute_api.cloud_max_microversion(compute)
     api_query, client_filters = _sdk_internals.server_query(
-        resource.Server, pages.DETAIL_PATH, query
+        compute_api.Server, compute_api.DETAIL_PATH, query
     )
     if client_filters:
         raise exceptions.ImagePropertiesError(
             '%s take only filters the compute API applies; not: %s'
             % (views, escaping.printable(', '.join(sorted(client_filters))))
         )
-    raws = pages.server_bodies(compute, version, api_query)
+    raws = compute_api.server_bodies(compute, version, api_query)
     if max_servers is not None:
         raws = itertools.islice(raws, max_servers)
     return version, cloud_max, raws

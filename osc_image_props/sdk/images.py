@@ -27,8 +27,7 @@ import urllib.parse
 
 from osc_image_props.sdk import drift
 from osc_image_props.sdk import exceptions
-from osc_image_props.sdk import responses
-from osc_image_props.sdk import urls
+from osc_image_props.sdk import compute_api
 
 #: IDs per list request: 50 UUIDs keep the URL under 2,000 characters.
 BATCH = 50
@@ -53,8 +52,8 @@ def _listed(conn, ids):
             url, params=params, headers={'Accept': 'application/json'}
         )
         seen.add(response.url)
-        body = responses.json_object(response, 'image', request)
-        images = responses.member(body, 'images', list, 'image', request)
+        body = compute_api.json_object(response, 'image', request)
+        images = compute_api.member(body, 'images', list, 'image', request)
         for image in images:
             if not isinstance(image, dict):
                 raise exceptions.ImagePropertiesProtocolError(
@@ -71,8 +70,9 @@ def _listed(conn, ids):
         ) == len(wanted):
             break
         following = urllib.parse.urljoin(response.url, following)
-        key = urls.endpoint_key(following)
-        same = key is not None and key == urls.endpoint_key(response.url)
+        key = compute_api.endpoint_key(following)
+        here = compute_api.endpoint_key(response.url)
+        same = key is not None and key == here
         if not same or following in seen:
             break  # the rest is asked for one by one
         url, params = following, None

@@ -20,14 +20,12 @@ request is made.
 
 import dataclasses
 
-from osc_image_props.sdk import api
+from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import baseline as baseline_mod
 from osc_image_props.sdk import dialect as dialect_mod
 from osc_image_props.sdk import drift as drift_mod
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import fleet
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import resource
 
 # :attr:`PropertyChange.state` values.
 ADDED = 'added'
@@ -177,12 +175,12 @@ def image_properties_since(conn, server, baseline, include_recorded=False):
     """
     baseline_mod.check_cloud(baseline, conn)
     compute = conn.compute
-    found = api.find_server(
-        conn, server, microversion.image_properties_microversion(compute))
+    found = compute_api.find_server(
+        conn, server, compute_api.image_properties_microversion(compute))
     properties = found.embedded_image_properties()
     image_id = found.image.id if properties is not None else None
     recorded = dialect_mod.recorded_names(
-        microversion.cloud_max_microversion(compute))
+        compute_api.cloud_max_microversion(compute))
     return _since(found.id, found.name, image_id, properties,
                   baseline.servers.get(found.id), recorded, None,
                   include_recorded)
@@ -247,7 +245,7 @@ def _fleet_stream(baseline, raws, version, recorded, keys, include_recorded,
         listed.add(server_id)
         before = baseline.servers.get(server_id)
         try:
-            properties = resource.properties_from_body(
+            properties = compute_api.properties_from_body(
                 server_id, raw, version)
         except exceptions.ImagePropertiesUnreachable:
             yield ServerSince(server_id, raw.get('name'), UNREACHABLE,

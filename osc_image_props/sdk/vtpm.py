@@ -87,8 +87,7 @@ import dataclasses
 from osc_image_props import escaping
 from osc_image_props import releases
 from osc_image_props.sdk import exceptions
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import resource
+from osc_image_props.sdk import compute_api
 
 #: The maximum microversion of Nova 33.0.0 (2026.1), the first release with
 #: TPM secret security modes and vTPM live migration. A cloud whose
@@ -211,8 +210,8 @@ class VtpmView:
 def has_secret_security(cloud_max):
     """Whether a cloud with this maximum microversion has secret modes."""
     return cloud_max is not None and (
-        microversion.version_key(cloud_max)
-        >= microversion.version_key(MODES_MICROVERSION)
+        compute_api.version_key(cloud_max)
+        >= compute_api.version_key(MODES_MICROVERSION)
     )
 
 
@@ -542,12 +541,12 @@ def from_server_body(server, cloud_max, microversion=None):
     """
     server_id = server.get('id')
     name = server.get('name')
-    if resource.is_partial_record(server):
+    if compute_api.is_partial_record(server):
         return _unknown(server_id, name, (
             'The server is in a cell the compute API cannot reach now: its '
             'vTPM is unknown until the cell is back.'
         ), unreachable=True)
-    properties = resource.properties_from_body(
+    properties = compute_api.properties_from_body(
         server_id, server, microversion
     )
     specs = _extra_specs(server_id, server)

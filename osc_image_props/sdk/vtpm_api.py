@@ -29,12 +29,9 @@ from openstack import exceptions as sdk_exceptions
 from openstack import resource as _sdk_resource
 
 from osc_image_props import escaping
-from osc_image_props.sdk import api
+from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import fleet
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import resource
-from osc_image_props.sdk import urls
 from osc_image_props.sdk import vtpm
 
 #: What a single server is asked for at when no microversion is configured.
@@ -62,32 +59,32 @@ def _server_and_cloud_max(compute, server):
     """``(raw body, microversion of the body, the cloud's maximum)``."""
     explicit = compute.default_microversion
     # Refuses an explicit microversion below 2.98 before any request.
-    version = microversion.first_server_microversion(compute, LATEST)
+    version = compute_api.first_server_microversion(compute, LATEST)
     raw, answered = None, None
-    if urls.segment(server) is not None:
-        raw, response = api._server_by_id(compute, server, version)
-        if raw is api._REFUSED:
+    if compute_api.segment(server) is not None:
+        raw, response = compute_api._server_by_id(compute, server, version)
+        if raw is compute_api._REFUSED:
             # Only an explicit microversion above the cloud's maximum is
             # refused: discovery says why, or Nova's error stands.
-            microversion.image_properties_microversion(compute)
+            compute_api.image_properties_microversion(compute)
             sdk_exceptions.raise_from_response(response)
         # A 404 carries the header too.
         answered = answered_microversion(response)
         if raw is not None and answered is None:
-            microversion.check_answered_with_microversions(compute, response)
+            compute_api.check_answered_with_microversions(compute, response)
     if answered is not None and (
-        microversion.version_key(answered)
-        < microversion.version_key(microversion.REQUIRED)
+        compute_api.version_key(answered)
+        < compute_api.version_key(compute_api.REQUIRED)
     ):
         raise exceptions.ImagePropertiesUnsupported(answered)
     if raw is None:
-        raw = api._server_by_name(compute, server, version)
+        raw = compute_api._server_by_name(compute, server, version)
     if explicit is None and answered is not None:
         return raw, answered, answered
     # A configured microversion, or no answer that names one ("." and
     # "..", a proxy that drops the header): the cloud's maximum is learnt
     # by version discovery.
-    cloud_max = microversion.cloud_max_microversion(compute)
+    cloud_max = compute_api.cloud_max_microversion(compute)
     return raw, answered or explicit or cloud_max, cloud_max
 
 
@@ -129,7 +126,7 @@ def read_server(conn, server):
             'No server has an empty name or ID.'
         )
     raw, version, cloud_max = _server_and_cloud_max(conn.compute, server)
-    if resource.is_partial_record(raw):
+    if compute_api.is_partial_record(raw):
         raise exceptions.ImagePropertiesUnreachable(raw['id'])
     return raw, version, cloud_max
 
@@ -161,7 +158,7 @@ def vtpm_of_server(conn, server):
     :raises ImagePropertiesDiscoveryError: the version discovery, when
         made now, cannot be read.
     """
-    cloud_max = microversion.cloud_max_microversion(conn.compute)
+    cloud_max = compute_api.cloud_max_microversion(conn.compute)
     return vtpm.from_server_body(
         server.raw_body(), cloud_max, server.microversion
     )

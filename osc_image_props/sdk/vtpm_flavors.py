@@ -47,8 +47,7 @@ from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import responses
+from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import vtpm
 from osc_image_props.sdk import vtpm_api
 
@@ -139,8 +138,8 @@ def _flavor_list(compute, version):
                            headers={'Accept': 'application/json'})
     if response.status_code != 200:
         sdk_exceptions.raise_from_response(response)
-    body = responses.json_object(response, 'compute', request)
-    return responses.member(body, 'flavors', list, 'compute', request)
+    body = compute_api.json_object(response, 'compute', request)
+    return compute_api.member(body, 'flavors', list, 'compute', request)
 
 
 def _embedded(name, sizes, specs, server_flavor):
@@ -292,7 +291,7 @@ def vtpm_flavors_of_server(conn, server):
     (:func:`~osc_image_props.sdk.find_server`, the ``server`` of
     :func:`~osc_image_props.sdk.image_properties_drift`): one flavor list
     request, and the version discovery if the connection made none."""
-    cloud_max = microversion.cloud_max_microversion(conn.compute)
+    cloud_max = compute_api.cloud_max_microversion(conn.compute)
     version = server.microversion
     return from_bodies(server.raw_body(),
                        _flavor_list(conn.compute, version), cloud_max,

@@ -38,8 +38,7 @@ import requests
 
 from osc_image_props.osc import _cli_internals
 from osc_image_props.sdk import _sdk_internals
-from osc_image_props.sdk import microversion
-from osc_image_props.sdk import resource
+from osc_image_props.sdk import compute_api
 from tests.unit import base
 from tests.unit import drip_cloud
 
@@ -147,13 +146,13 @@ class TestOpenstacksdk(_InternalsTestCase):
     def test_body(self):
         # Resource._body: the members as the response had them, not
         # converted into resources, after openstacksdk's own fetch.
-        server = resource.Server.new(id=self.web).fetch(self.conn.compute)
+        server = compute_api.Server.new(id=self.web).fetch(self.conn.compute)
         raw = self.cloud.render(
-            self.web, microversion.client_max_microversion())
+            self.web, compute_api.client_max_microversion())
         body = _sdk_internals.body(server)
         self.assertEqual(raw['image'], body['image'])
         self.assertIsInstance(body['image'], dict)
-        self.assertIsInstance(server.image, resource.ImageRef)
+        self.assertIsInstance(server.image, compute_api.ImageRef)
         self.assertEqual(raw['image'], body.get('image'))
         self.assertEqual(raw['flavor'], dict(body)['flavor'])
 

@@ -27,7 +27,7 @@ import openstack
 
 from osc_image_props import sdk
 from osc_image_props.osc import timeout
-from osc_image_props.sdk import bound
+from osc_image_props.sdk import compute_api
 from tests.unit import base
 from tests.unit import drip_cloud
 from tests.unit import fakes
@@ -60,7 +60,7 @@ class DripTestCase(base.TestCase):
     def run_dripped(self, *argv):
         status, out, err = self.run_cli(*self.drip.auth_args(), *argv,
                                         auth=False)
-        self.assertIsNone(bound._end(), 'a bound was left behind')
+        self.assertIsNone(compute_api._end(), 'a bound was left behind')
         return status, out, err
 
     def assertEnded(self, argv, status, out, err, seconds):
@@ -122,7 +122,7 @@ class TestSdkDeadline(DripTestCase):
             self.assertEqual(1, error.seconds, name)
             self.assertIsInstance(error, sdk.ImagePropertiesError)
             self.assertTrue(self.drip.dripped, name)
-            self.assertIsNone(bound._end())
+            self.assertIsNone(compute_api._end())
 
 
 class TestAnswersThatCloseTheConnection(base.TestCase):

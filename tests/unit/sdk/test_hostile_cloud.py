@@ -215,7 +215,7 @@ class TestOwnBugsAreNotCloudErrors(base.TestCase):
             raise KeyError('a bug of ours')
 
         self.useFixture(fixtures.MonkeyPatch(
-            'osc_image_props.sdk.resource.properties_from_body', broken))
+            'osc_image_props.sdk.compute_api.properties_from_body', broken))
         self.assertRaises(
             KeyError, list, sdk.list_image_properties(self.connect()))
 

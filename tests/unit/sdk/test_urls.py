@@ -15,7 +15,7 @@ capture of ``server list`` and ``server show``, and Glance's next links."""
 
 import testtools
 
-from osc_image_props.sdk import urls
+from osc_image_props.sdk import compute_api
 
 ENDPOINT = 'http://compute.test/v2.1'
 
@@ -25,7 +25,7 @@ class TestEndpointKey(testtools.TestCase):
     def test_scheme_host_and_port_of_a_url(self):
         self.assertEqual(
             (('https', 'compute.test', 8774), '/v2.1/servers/detail'),
-            urls.endpoint_key('https://compute.test:8774/v2.1/servers/detail'
+            compute_api.endpoint_key('https://compute.test:8774/v2.1/servers/detail'
                               '?marker=x'),
         )
 
@@ -46,18 +46,19 @@ class TestEndpointKey(testtools.TestCase):
             with self.subTest(url=url):
                 self.assertEqual(
                     same,
-                    urls.endpoint_key(ENDPOINT) == urls.endpoint_key(url))
+                    compute_api.endpoint_key(ENDPOINT)
+                    == compute_api.endpoint_key(url))
 
     def test_default_port_is_the_schemes(self):
         self.assertEqual(
             (('https', 'compute.test', 443), '/'),
-            urls.endpoint_key('https://compute.test:443/'))
+            compute_api.endpoint_key('https://compute.test:443/'))
         self.assertEqual(
             (('https', 'compute.test', 443), '/'),
-            urls.endpoint_key('https://compute.test/'))
+            compute_api.endpoint_key('https://compute.test/'))
 
     def test_a_port_that_is_not_a_number_leads_nowhere(self):
         for url in ('http://compute.test:abc/v2.1',
                     'http://compute.test:99999/v2.1'):
             with self.subTest(url=url):
-                self.assertIsNone(urls.endpoint_key(url))
+                self.assertIsNone(compute_api.endpoint_key(url))

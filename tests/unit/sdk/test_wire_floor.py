@@ -22,7 +22,7 @@ import re
 import fixtures
 
 from osc_image_props import sdk
-from osc_image_props.sdk import microversion
+from osc_image_props.sdk import compute_api
 from tests.unit import base
 from tests.unit import fakes
 
@@ -66,7 +66,7 @@ class TestWireFloor(base.TestCase):
     def test_by_id_on_a_cloud_as_new_as_the_client_is_one_get(self):
         # The newest openstacksdk on a cloud at its maximum: a whole
         # server is never asked for lower.
-        self.cloud.max_version = microversion.client_max_microversion()
+        self.cloud.max_version = compute_api.client_max_microversion()
         sdk.find_server(self.connect(), self.server_id)
         self.assertEqual(
             [('POST', 'keystone.test', '/v3/auth/tokens'),
