@@ -69,6 +69,7 @@ from keystoneauth1 import discover
 from openstack import exceptions as sdk_exceptions
 from openstack import format as _format
 from openstack import resource as _sdk_resource
+from openstack import utils as sdk_utils
 from openstack.compute.v2 import server as _server
 
 from osc_image_props import escaping
@@ -266,12 +267,10 @@ def server_request_microversion(compute):
     version = image_properties_microversion(compute)
     if compute.default_microversion is not None:
         return version
-    # The cloud is at 2.98 or later here, so the lower of the two maxima
-    # is too.
-    return discover.version_to_string(min(
-        discover.normalize_version_number(client_max_microversion()),
-        discover.normalize_version_number(cloud_max_microversion(compute)),
-    ))
+    # The cloud is at 2.98 or later here (discovery read, and cached, by
+    # the call above), so openstacksdk's lower of the two maxima is too.
+    return sdk_utils.maximum_supported_microversion(
+        compute, client_max_microversion())
 
 
 # Nova's answer to a microversion above its maximum (406): "Version 2.100
