@@ -13,7 +13,7 @@
 """The vTPM section of the tab: the SDK's vTPM view of the server, escaped.
 
 It is computed from the server body the tab has read already (see
-:func:`osc_image_props.sdk.vtpm_api.vtpm_of_server`), so the view costs no
+:func:`osc_image_props.sdk.vtpm.vtpm_of_server`), so the view costs no
 request. For a server with a vTPM, the flavors it can be resized to and
 what each gives (:func:`osc_image_props.sdk.vtpm_flavors_of_server`, the
 list of ``openstack server vtpm flavors``) cost one flavor list. Unknown
@@ -27,7 +27,6 @@ from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import escaping
 from osc_image_props.sdk import vtpm
-from osc_image_props.sdk import vtpm_api
 from osc_image_props.sdk import vtpm_flavors
 
 # Section states, one template branch each.
@@ -142,7 +141,7 @@ def build(conn, server):
         :func:`~osc_image_props.sdk.image_properties_drift`.
     """
     try:
-        view = vtpm_api.vtpm_of_server(conn, server)
+        view = vtpm.vtpm_of_server(conn, server)
     except (
         sdk_exceptions.SDKException,
         ksa_exceptions.ClientException,

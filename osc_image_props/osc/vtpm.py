@@ -24,7 +24,6 @@ from osc_image_props.osc import fleet_query
 from osc_image_props.osc import notes
 from osc_image_props.osc import output
 from osc_image_props.sdk import vtpm as vtpm_rules
-from osc_image_props.sdk import vtpm_api
 
 #: The fields of ``server vtpm show``, which are also its ``-f json`` keys.
 SHOW_FIELDS = (
@@ -135,13 +134,13 @@ class ListServerVtpm(commands.Bounded, commands.AfterOutput,
                 if view.vtpm is None:
                     self._unknown += 1
                     continue
-                if vtpm_api.vtpm_untold(
+                if vtpm_rules.vtpm_untold(
                     view, parsed_args.secret_security,
                     parsed_args.live_migratable,
                 ):
                     self._untold += 1
                     continue
-                if not vtpm_api.vtpm_matches(
+                if not vtpm_rules.vtpm_matches(
                     view, parsed_args.secret_security,
                     parsed_args.live_migratable,
                 ):

@@ -53,8 +53,8 @@ from osc_image_props.sdk.since import image_properties_since
 from osc_image_props.sdk.since import PropertyChange
 from osc_image_props.sdk.since import ServerSince
 from osc_image_props.sdk.vtpm import VtpmView
-from osc_image_props.sdk.vtpm_api import get_vtpm
-from osc_image_props.sdk.vtpm_api import list_vtpm
+from osc_image_props.sdk.vtpm import get_vtpm
+from osc_image_props.sdk.vtpm import list_vtpm
 from osc_image_props.sdk.vtpm_flavors import list_vtpm_flavors
 from osc_image_props.sdk.vtpm_flavors import VtpmFlavor
 from osc_image_props.sdk.vtpm_flavors import VtpmFlavors

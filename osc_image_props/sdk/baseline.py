@@ -57,7 +57,6 @@ import urllib.parse
 from osc_image_props import escaping
 from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import exceptions
-from osc_image_props.sdk import fleet
 
 #: The ``format`` member of every baseline file.
 FORMAT = 'osc-image-props-baseline'
@@ -206,7 +205,7 @@ def take(conn, servers=None, all_projects=False):
         scope = SERVERS
     else:
         query = {'all_projects': True} if all_projects else {}
-        version, _, raws = fleet.server_stream(
+        version, _, raws = compute_api.server_stream(
             conn, None, query, views='Baselines')
         for raw in raws:
             properties = compute_api.properties_from_body(

@@ -58,6 +58,7 @@ lists are held by ``tests/unit/sdk/test_wire_floor.py``).
 import contextlib
 import copy
 import io
+import itertools
 import json
 import math
 import re
@@ -1092,3 +1093,104 @@ def _with_properties(conn, raws, version, client_filters, match):
         # it, as for a server booted from a volume.
         if matches(properties, match):
             yield server, properties
+
+
+#: What a single server is asked for at when no microversion is configured.
+LATEST = 'latest'
+
+
+_ANSWERED = re.compile(r'^\s*compute\s+(\d{1,3}\.\d{1,4})\s*$', re.IGNORECASE)
+
+
+def answered_microversion(response):
+    """The microversion Nova says it answered at, or None."""
+    header = response.headers.get('OpenStack-API-Version')
+    if header is None:
+        return None
+    match = _ANSWERED.match(header[:100])
+    if match is None:
+        raise exceptions.ImagePropertiesProtocolError(
+            'The compute API answered with an unreadable '
+            'OpenStack-API-Version header (%s).'
+            % escaping.printable(header, 60)
+        )
+    return match.group(1)
+
+
+def _server_and_cloud_max(compute, server):
+    """``(raw body, microversion of the body, the cloud's maximum)``."""
+    explicit = compute.default_microversion
+    # Refuses an explicit microversion below 2.98 before any request.
+    version = first_server_microversion(compute, LATEST)
+    raw, answered = None, None
+    if segment(server) is not None:
+        raw, response = _server_by_id(compute, server, version)
+        if raw is _REFUSED:
+            # Only an explicit microversion above the cloud's maximum is
+            # refused: discovery says why, or Nova's error stands.
+            image_properties_microversion(compute)
+            sdk_exceptions.raise_from_response(response)
+        # A 404 carries the header too.
+        answered = answered_microversion(response)
+        if raw is not None and answered is None:
+            check_answered_with_microversions(compute, response)
+    if answered is not None and (
+        version_key(answered)
+        < version_key(REQUIRED)
+    ):
+        raise exceptions.ImagePropertiesUnsupported(answered)
+    if raw is None:
+        raw = _server_by_name(compute, server, version)
+    if explicit is None and answered is not None:
+        return raw, answered, answered
+    # A configured microversion, or no answer that names one ("." and
+    # "..", a proxy that drops the header): the cloud's maximum is learnt
+    # by version discovery.
+    cloud_max = cloud_max_microversion(compute)
+    return raw, answered or explicit or cloud_max, cloud_max
+
+
+def server_and_cloud_max(conn, server):
+    """The server read of :func:`get_vtpm`: ``(raw body, its
+    microversion, the cloud's maximum)``.
+
+    :raises ImagePropertiesUnreachable: the server is in a cell the
+        compute API cannot reach.
+    """
+    if isinstance(server, _sdk_resource.Resource):
+        server = server.id
+    if not server:
+        raise sdk_exceptions.NotFoundException(
+            'No server has an empty name or ID.'
+        )
+    raw, version, cloud_max = _server_and_cloud_max(conn.compute, server)
+    if is_partial_record(raw):
+        raise exceptions.ImagePropertiesUnreachable(raw['id'])
+    return raw, version, cloud_max
+
+
+def server_stream(conn, max_servers, query, views='Fleet views'):
+    """``(microversion, the cloud's maximum, raw server bodies)`` of the
+    one paged server list a fleet view reads.
+
+    The microversion and the maximum are learnt now, not on the first
+    next(): a cloud that is too old fails where the caller asked. Only
+    filters the compute API applies are taken (``views`` names the
+    caller in the error), and ``max_servers`` stops the list before the
+    next page is asked for.
+    """
+    compute = conn.compute
+    version = server_request_microversion(compute)
+    cloud_max = cloud_max_microversion(compute)
+    api_query, client_filters = _sdk_internals.server_query(
+        Server, DETAIL_PATH, query
+    )
+    if client_filters:
+        raise exceptions.ImagePropertiesError(
+            '%s take only filters the compute API applies; not: %s'
+            % (views, escaping.printable(', '.join(sorted(client_filters))))
+        )
+    raws = server_bodies(compute, version, api_query)
+    if max_servers is not None:
+        raws = itertools.islice(raws, max_servers)
+    return version, cloud_max, raws

@@ -26,8 +26,6 @@ import collections
 import dataclasses
 import itertools
 
-from osc_image_props import escaping
-from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import dialect as dialect_mod
 from osc_image_props.sdk import drift as drift_mod
 from osc_image_props.sdk import exceptions
@@ -133,36 +131,10 @@ def _seen(raw, version):
     )
 
 
-def server_stream(conn, max_servers, query, views='Fleet views'):
-    """``(microversion, the cloud's maximum, raw server bodies)`` of the
-    one paged server list a fleet view reads.
-
-    The microversion and the maximum are learnt now, not on the first
-    next(): a cloud that is too old fails where the caller asked. Only
-    filters the compute API applies are taken (``views`` names the
-    caller in the error), and ``max_servers`` stops the list before the
-    next page is asked for.
-    """
-    compute = conn.compute
-    version = compute_api.server_request_microversion(compute)
-    cloud_max = compute_api.cloud_max_microversion(compute)
-    api_query, client_filters = _sdk_internals.server_query(
-        compute_api.Server, compute_api.DETAIL_PATH, query
-    )
-    if client_filters:
-        raise exceptions.ImagePropertiesError(
-            '%s take only filters the compute API applies; not: %s'
-            % (views, escaping.printable(', '.join(sorted(client_filters))))
-        )
-    raws = compute_api.server_bodies(compute, version, api_query)
-    if max_servers is not None:
-        raws = itertools.islice(raws, max_servers)
-    return version, cloud_max, raws
-
-
 def _servers(conn, max_servers, query):
     """The cloud's maximum microversion and a stream of :class:`_Seen`."""
-    version, cloud_max, raws = server_stream(conn, max_servers, query)
+    version, cloud_max, raws = compute_api.server_stream(
+        conn, max_servers, query)
     return cloud_max, (_seen(raw, version) for raw in raws)
 
 

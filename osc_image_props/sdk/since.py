@@ -229,7 +229,7 @@ def fleet_since(conn, baseline, keys=None, max_servers=None,
     """
     baseline_mod.check_cloud(baseline, conn)
     keys = None if keys is None else frozenset(keys)
-    version, cloud_max, raws = fleet.server_stream(
+    version, cloud_max, raws = compute_api.server_stream(
         conn, max_servers, query, views='Comparisons with a baseline')
     recorded = dialect_mod.recorded_names(cloud_max)
     covers = _covers(baseline, query, max_servers)

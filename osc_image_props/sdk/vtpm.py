@@ -80,14 +80,27 @@ release before 33.0.0), not its documentation:
   ``evacuate()``, in every release; in 33.x ``resize()`` calls
   ``_validate_vtpm_secret_security()``, which refuses a resize between
   ``deployment`` and another mode (``user`` <-> ``host`` is allowed).
+
+Reading servers
+---------------
+
+The rules depend on the cloud's Nova release (33.0.0 and later, or before),
+told by its maximum compute microversion. For one server that costs no
+request of its own: the server is asked for at microversion ``latest``,
+Nova answers at its maximum and names it in the ``OpenStack-API-Version``
+response header, and that answer is the cloud's maximum. A maximum above
+the newest this client knows gets the newest rules known, and the body is
+read as defensively as any other: only the members the view needs, each
+validated. The list path makes the version discovery that every server
+list makes anyway.
 """
 
 import dataclasses
 
 from osc_image_props import escaping
 from osc_image_props import releases
-from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import compute_api
+from osc_image_props.sdk import exceptions
 
 #: The maximum microversion of Nova 33.0.0 (2026.1), the first release with
 #: TPM secret security modes and vTPM live migration. A cloud whose
@@ -590,3 +603,143 @@ def from_server_body(server, cloud_max, microversion=None):
         refused_operations=refused,
         warnings=tuple(warnings),
     )
+
+
+def get_vtpm(conn, server):
+    """Return the :class:`~osc_image_props.sdk.vtpm.VtpmView` of a server.
+
+    Example::
+
+        view = sdk.get_vtpm(conn, 'web-1')
+        if view.vtpm:
+            print(view.secret_security, view.secret_security_source,
+                  view.live_migratable, view.live_migratable_reason)
+
+    Costs one ``GET /servers/{id}`` for a server ID, at microversion
+    ``latest`` (or the one the user configured, which then costs the
+    version discovery too); a name costs what :func:`find_server` costs.
+
+    :param conn: an :class:`openstack.connection.Connection`.
+    :param server: a server ID, name or Server resource.
+    :raises ImagePropertiesUnreachable: the server is in a cell the
+        compute API cannot reach.
+    :raises: as :func:`~osc_image_props.sdk.find_server`.
+    """
+    raw, version, cloud_max = compute_api.server_and_cloud_max(conn, server)
+    return from_server_body(raw, cloud_max, version)
+
+
+def vtpm_of_server(conn, server):
+    """The :class:`~osc_image_props.sdk.vtpm.VtpmView` of a server already
+    read, from its body: no server request of its own.
+
+    Example::
+
+        drift = sdk.image_properties_drift(conn, 'web-1')
+        view = vtpm_api.vtpm_of_server(conn, drift.server)
+
+    The body of any microversion from 2.98 on has what the view needs (the
+    embedded flavor with its extra specs, 2.47 and later, and the embedded
+    image properties). The rules also need the cloud's maximum
+    microversion, which comes from the compute API's version discovery:
+    free when it was made on this connection before (as
+    :func:`~osc_image_props.sdk.image_properties_drift` and
+    :func:`~osc_image_props.sdk.list_image_properties` make it), one
+    request otherwise.
+
+    :param conn: the :class:`openstack.connection.Connection` that read
+        the server.
+    :param server: an :class:`osc_image_props.sdk.Server` read by this
+        extension (:func:`~osc_image_props.sdk.find_server`, the ``server``
+        of :func:`~osc_image_props.sdk.image_properties_drift`).
+    :raises ImagePropertiesProtocolError: the body's flavor is malformed.
+    :raises ImagePropertiesDiscoveryError: the version discovery, when
+        made now, cannot be read.
+    """
+    cloud_max = compute_api.cloud_max_microversion(conn.compute)
+    return from_server_body(
+        server.raw_body(), cloud_max, server.microversion
+    )
+
+
+def vtpm_matches(view, secret_security=None, live_migratable=None):
+    """Whether a view satisfies the filters of :func:`list_vtpm`.
+
+    An unknown mode or movability (None) satisfies no filter.
+    """
+    if secret_security is not None and view.secret_security != secret_security:
+        return False
+    if live_migratable is not None and view.live_migratable is not (
+        bool(live_migratable)
+    ):
+        return False
+    return True
+
+
+def vtpm_untold(view, secret_security=None, live_migratable=None):
+    """Whether a vTPM view cannot be matched against these filters: a
+    filter is given and the fact it reads is unknown (None), e.g. the
+    mode of a server whose flavor extra specs are hidden by policy.
+
+    Such a view may or may not match; :func:`list_vtpm` leaves it out,
+    and a caller that reports what it left out counts it.
+    """
+    return (
+        (secret_security is not None and view.secret_security is None)
+        or (live_migratable is not None and view.live_migratable is None)
+    )
+
+
+def list_vtpm(conn, secret_security=None, live_migratable=None,
+              max_servers=None, **query):
+    """Yield the :class:`~osc_image_props.sdk.vtpm.VtpmView` of every
+    server with a vTPM, or whose vTPM cannot be told, of a detail list.
+
+    Example::
+
+        # Before host maintenance: which vTPM servers cannot move
+        for view in sdk.list_vtpm(conn, live_migratable=False,
+                                  all_projects=True, compute_host='cmp-3'):
+            print(view.server_id, view.secret_security,
+                  view.live_migratable_reason)
+
+    Servers without a vTPM (``vtpm`` False) are left out. Servers whose
+    vTPM cannot be told (``vtpm`` None: flavor extra specs hidden by
+    policy, booted from a volume, or ``unreachable`` in a down cell), and
+    servers whose filtered fact cannot be told (:func:`vtpm_untold`), are
+    yielded only when no filter is given: to count them, list without
+    filters and apply :func:`vtpm_matches` and :func:`vtpm_untold`, as
+    ``openstack server vtpm list`` does.
+
+    :param conn: an :class:`openstack.connection.Connection`.
+    :param secret_security: keep only servers in this mode (``user``,
+        ``host``, ``deployment``).
+    :param live_migratable: True or False: keep only servers that Nova
+        would, or would not, live-migrate.
+    :param max_servers: look at no more than this many servers (as
+        ``openstack server list --limit`` does; ``limit`` is the page size).
+    :param query: the server-side filters of ``conn.compute.servers()``
+        (``all_projects``, ``project_id``, ``compute_host``, ``name``,
+        ``status``, ``limit`` as page size, ...).
+    :returns: an iterator over the pages of one ``GET /servers/detail``
+        (at the microversion of :func:`list_image_properties`), with the
+        version discovery the list makes anyway: no request per server.
+    :raises ImagePropertiesUnsupported: the cloud is older than 2.98
+        (raised by this call, before iterating).
+    :raises ImagePropertiesError: a filter the compute API cannot apply.
+    """
+    version, cloud_max, raws = compute_api.server_stream(
+        conn, max_servers, query, views='vTPM lists')
+    return _views(raws, cloud_max, version, secret_security, live_migratable)
+
+
+def _views(raws, cloud_max, version, secret_security, live_migratable):
+    filtered = secret_security is not None or live_migratable is not None
+    for raw in raws:
+        view = from_server_body(raw, cloud_max, version)
+        if view.vtpm is False:
+            continue
+        if view.vtpm is None and filtered:
+            continue
+        if vtpm_matches(view, secret_security, live_migratable):
+            yield view

@@ -49,7 +49,6 @@ from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import vtpm
-from osc_image_props.sdk import vtpm_api
 
 #: The first microversion whose flavor list shows each flavor's extra
 #: specs (when policy lets the caller see them).
@@ -281,7 +280,7 @@ def list_vtpm_flavors(conn, server):
     :returns: a :class:`VtpmFlavors`.
     :raises: as :func:`~osc_image_props.sdk.get_vtpm`.
     """
-    raw, version, cloud_max = vtpm_api.read_server(conn, server)
+    raw, version, cloud_max = compute_api.server_and_cloud_max(conn, server)
     return from_bodies(raw, _flavor_list(conn.compute, version), cloud_max,
                        version)
 

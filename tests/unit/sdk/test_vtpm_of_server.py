@@ -15,7 +15,7 @@
 import dataclasses
 
 from osc_image_props import sdk
-from osc_image_props.sdk import vtpm_api
+from osc_image_props.sdk import vtpm
 from tests.unit import base
 from tests.unit import fakes
 from tests.unit.sdk import test_vtpm
@@ -31,7 +31,7 @@ class VtpmOfServer(base.TestCase):
         drift = sdk.image_properties_drift(conn, sid)
         before = len(self.mocker.request_history)
 
-        view = vtpm_api.vtpm_of_server(conn, drift.server)
+        view = vtpm.vtpm_of_server(conn, drift.server)
 
         self.assertEqual(before, len(self.mocker.request_history))
         # Read at exactly 2.98, a body of the drift's own request.
@@ -50,7 +50,7 @@ class VtpmOfServer(base.TestCase):
         server = sdk.find_server(conn, sid, '2.98')
         self.assertEqual([], self._discoveries())
 
-        view = vtpm_api.vtpm_of_server(conn, server)
+        view = vtpm.vtpm_of_server(conn, server)
 
         self.assertEqual(1, len(self._discoveries()))
         self.assertEqual([('GET', '/v2.1/servers/%s' % sid)],
