@@ -14,7 +14,6 @@
 
 from osc_lib.command import command
 
-from osc_image_props import sdk
 from osc_image_props.osc import calls
 from osc_image_props.osc import commands
 from osc_image_props.osc import fleet_query
@@ -47,13 +46,14 @@ class ShowServerImageProperties(commands.Bounded, command.ShowOne):
         with calls.cloud_calls(conn, parsed_args.server):
             # Only the properties are shown: exactly 2.98, which every
             # cloud with the field accepts, so no refusal costs a request.
-            server = sdk.find_server(
+            raw, version = compute_api.read_server(
                 conn, parsed_args.server, compute_api.REQUIRED
             )
-            properties = server.embedded_image_properties()
+            properties = compute_api.properties_from_body(
+                raw.get('id'), raw, version)
 
         if properties is None:
-            calls.note_volume_booted(self.app, server.id)
+            calls.note_volume_booted(self.app, raw.get('id'))
             return (), ()
 
         if parsed_args.properties:

@@ -924,6 +924,35 @@ def _server_by_name(compute, name, version):
     return found[0]
 
 
+def read_server(conn, server, wanted_microversion=None):
+    """The body of one server and its microversion, as
+    :func:`find_server` reads it: ``(raw body, microversion)``.
+
+    For readers of the body itself, which need no resource built.
+    """
+    compute = conn.compute
+    version = first_server_microversion(
+        compute, wanted_microversion
+    )
+    if isinstance(server, _sdk_resource.Resource):
+        server = server.id
+    if not server:
+        raise sdk_exceptions.NotFoundException(
+            'No server has an empty name or ID.'
+        )
+    raw = None
+    if segment(server) is not None:
+        raw, version = _server_by_id_negotiated(compute, server, version)
+    elif wanted_microversion is None:
+        # "." and "..": no ID lookup, so no refusal to learn from.
+        version = server_request_microversion(compute)
+    else:
+        version = image_properties_microversion(compute)
+    if raw is None:
+        raw = _server_by_name(compute, server, version)
+    return raw, version
+
+
 def find_server(conn, server, wanted_microversion=None):
     """Fetch one server at microversion 2.98 or later.
 
@@ -959,26 +988,7 @@ def find_server(conn, server, wanted_microversion=None):
     IDs and names are quoted into the URL; ``.`` and ``..`` are looked up
     as names only.
     """
-    compute = conn.compute
-    version = first_server_microversion(
-        compute, wanted_microversion
-    )
-    if isinstance(server, _sdk_resource.Resource):
-        server = server.id
-    if not server:
-        raise sdk_exceptions.NotFoundException(
-            'No server has an empty name or ID.'
-        )
-    raw = None
-    if segment(server) is not None:
-        raw, version = _server_by_id_negotiated(compute, server, version)
-    elif wanted_microversion is None:
-        # "." and "..": no ID lookup, so no refusal to learn from.
-        version = server_request_microversion(compute)
-    else:
-        version = image_properties_microversion(compute)
-    if raw is None:
-        raw = _server_by_name(compute, server, version)
+    raw, version = read_server(conn, server, wanted_microversion)
     return _as_resource(conn, raw, version)
 
 
@@ -1009,8 +1019,8 @@ def get_image_properties(conn, server):
     exactly 2.98: one ``GET /servers/{id}`` for an ID on every cloud of
     2.98 or later, whichever openstacksdk is installed.
     """
-    found = find_server(conn, server, REQUIRED)
-    return found.embedded_image_properties()
+    raw, version = read_server(conn, server, REQUIRED)
+    return properties_from_body(raw.get('id'), raw, version)
 
 
 def matches(properties, match):
