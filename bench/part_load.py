@@ -28,8 +28,8 @@ from bench import venvs
 TARGET = 1.03
 _PRELOAD = ('import openstackclient.shell, openstack.compute.v2.server, '
             'osc_lib.command.command, cliff.hooks')
-_PLUGIN = ('import osc_image_props.osc.hooks, osc_image_props.osc.show, '
-           'osc_image_props.osc.diff')
+_PLUGIN = ('import osc_image_props.osc.hooks, '
+           'osc_image_props.osc.image_properties')
 _LINE = re.compile(r'import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)')
 
 

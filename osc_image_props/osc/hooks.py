@@ -33,10 +33,8 @@ from osc_lib import exceptions as osc_exceptions
 from osc_image_props import sdk
 from osc_image_props.osc import _cli_internals
 from osc_image_props.osc import capture
-from osc_image_props.osc import errors
+from osc_image_props.osc import plumbing
 from osc_image_props.osc import options
-from osc_image_props.osc import output
-from osc_image_props.osc import timeout
 
 LIST_COLUMN = 'Image Properties'
 SHOW_FIELD = 'image_properties'
@@ -83,9 +81,9 @@ class _ImagePropertiesHook(hooks.CommandHook):
                     # bounded as the plugin's own are (timeout.COMMAND_ENV
                     # only: no option of ours on a stock command).
                     conn = command.app.client_manager.sdk_connection
-                    with errors.command_errors_kept(), \
-                            timeout.whole_command(
-                                conn, timeout.command_seconds()):
+                    with plumbing.command_errors_kept(), \
+                            plumbing.whole_command(
+                                conn, plumbing.command_seconds()):
                         return run(parsed_args)
                 return run(parsed_args)
             finally:
@@ -153,7 +151,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
         self._refuse(parsed_args)
         self._wanted = options.wanted_keys(parsed_args.image_properties or '')
         compute = self.cmd.app.client_manager.sdk_connection.compute
-        with errors.command_errors():
+        with plumbing.command_errors():
             self._capture = capture.ServerCapture(compute).start()
         return parsed_args
 
@@ -162,11 +160,11 @@ class _ImagePropertiesHook(hooks.CommandHook):
             return return_code
         self._stop_capture()
         # cliff picks the formatter after before() runs; swap it here.
-        output.use_safe_formatter(self.cmd, parsed_args)
+        plumbing.use_safe_formatter(self.cmd, parsed_args)
         column_names, data = return_code
         self._columns = {}
         try:
-            with errors.command_errors():
+            with plumbing.command_errors():
                 return self._add_properties(
                     tuple(column_names), data, parsed_args
                 )
@@ -186,7 +184,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
 
     def _properties_column(self, properties, known):
         if not known:
-            return output.UnknownProperties()
+            return plumbing.UnknownProperties()
         # The capture gives servers with equal properties one dict: give
         # their rows one column object too. The cache holds the dict, so
         # its id() stays unique while the cache lives.
@@ -196,7 +194,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
         shown = properties
         if properties is not None and self._wanted:
             shown = {k: v for k, v in properties.items() if k in self._wanted}
-        column = output.SafeDictColumn(shown)
+        column = plumbing.SafeDictColumn(shown)
         self._columns[id(properties)] = (properties, column)
         return column
 
@@ -271,14 +269,14 @@ class ServerListHook(_ImagePropertiesHook):
     def _note_unknown(self, count):
         servers = '1 server is' if count == 1 else '%d servers are' % count
         if self._match:
-            errors.note(
+            plumbing.note(
                 self.cmd.app,
                 '%s in a cell the compute API cannot reach now: '
                 '--image-property cannot tell whether they match, so they '
                 'are left out.' % servers,
             )
         else:
-            errors.note(
+            plumbing.note(
                 self.cmd.app,
                 '%s in a cell the compute API cannot reach now: their '
                 'image properties are shown as unknown.' % servers,
@@ -309,7 +307,7 @@ class ServerShowHook(_ImagePropertiesHook):
             )
         properties, known = self._properties(fields['id'])
         if not known:
-            errors.note(
+            plumbing.note(
                 self.cmd.app,
                 'Server %s is in a cell the compute API cannot reach now: '
                 'its image properties are shown as unknown.' % fields['id'],

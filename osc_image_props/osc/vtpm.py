@@ -10,20 +10,17 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""``openstack server vtpm show`` and ``openstack server vtpm list``."""
+"""``openstack server vtpm show|list|flavors``.
+"""
 
 import collections
 
 from osc_lib.command import command
 
 from osc_image_props import sdk
-from osc_image_props.osc import calls
-from osc_image_props.osc import commands
-from osc_image_props.osc import errors
-from osc_image_props.osc import fleet_query
-from osc_image_props.osc import notes
-from osc_image_props.osc import output
+from osc_image_props.osc import plumbing
 from osc_image_props.sdk import vtpm as vtpm_rules
+
 
 #: The fields of ``server vtpm show``, which are also its ``-f json`` keys.
 SHOW_FIELDS = (
@@ -44,11 +41,11 @@ LIST_COLUMNS = (
 def _cell(view, field):
     value = getattr(view, field)
     if field in _LISTS:
-        return output.SafeListColumn(value)
-    return output.SafeText(value)
+        return plumbing.SafeListColumn(value)
+    return plumbing.SafeText(value)
 
 
-class ShowServerVtpm(commands.Bounded, command.ShowOne):
+class ShowServerVtpm(plumbing.Bounded, command.ShowOne):
     """Show a server's vTPM, its secret security mode and what Nova allows.
 
     Reads the server's flavor extra specs and the image properties Nova
@@ -64,17 +61,17 @@ class ShowServerVtpm(commands.Bounded, command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        commands.add_server_argument(parser, 'show')
+        plumbing.add_server_argument(parser, 'show')
         return parser
 
     def take_action(self, parsed_args):
-        conn = commands.connection(self, parsed_args)
-        with calls.cloud_calls(conn, parsed_args.server):
+        conn = plumbing.connection(self, parsed_args)
+        with plumbing.cloud_calls(conn, parsed_args.server):
             view = sdk.get_vtpm(conn, parsed_args.server)
         return SHOW_FIELDS, [_cell(view, f) for f in SHOW_FIELDS]
 
 
-class ListServerVtpm(commands.Bounded, commands.AfterOutput,
+class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
                      command.Lister):
     """List the servers with a vTPM: mode, source and what Nova allows.
 
@@ -91,7 +88,7 @@ class ListServerVtpm(commands.Bounded, commands.AfterOutput,
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        fleet_query.add_arguments(parser, properties=False)
+        plumbing.add_arguments(parser, properties=False)
         parser.add_argument(
             '--secret-security',
             metavar='<mode>',
@@ -120,13 +117,13 @@ class ListServerVtpm(commands.Bounded, commands.AfterOutput,
     def take_action(self, parsed_args):
         # Unfiltered, so that servers whose vTPM cannot be told are
         # counted; a cloud that is too old fails here.
-        conn, views = commands.fleet_view(self, parsed_args, sdk.list_vtpm)
+        conn, views = plumbing.fleet_view(self, parsed_args, sdk.list_vtpm)
         return LIST_COLUMNS, self._rows(conn, views, parsed_args)
 
     def _rows(self, conn, views, parsed_args):
         # A generator: rows are written page by page, and the errors of
         # later pages still end as one line.
-        with calls.cloud_calls(conn):
+        with plumbing.cloud_calls(conn):
             for view in views:
                 if view.unreachable:
                     self._unreachable += 1
@@ -147,12 +144,12 @@ class ListServerVtpm(commands.Bounded, commands.AfterOutput,
                     continue
                 self._modes[view.secret_security] += 1
                 yield (
-                    output.SafeText(view.server_id),
-                    output.SafeText(view.name),
-                    output.SafeText(view.secret_security),
-                    output.SafeText(view.secret_security_source),
-                    output.SafeText(view.live_migratable),
-                    output.SafeText(view.restarts_after_host_reboot),
+                    plumbing.SafeText(view.server_id),
+                    plumbing.SafeText(view.name),
+                    plumbing.SafeText(view.secret_security),
+                    plumbing.SafeText(view.secret_security_source),
+                    plumbing.SafeText(view.live_migratable),
+                    plumbing.SafeText(view.restarts_after_host_reboot),
                 )
 
     def before_run(self):
@@ -164,7 +161,7 @@ class ListServerVtpm(commands.Bounded, commands.AfterOutput,
 
     def after_output(self, parsed_args):
         if not self._modes:
-            errors.note(self.app, 'No server with a vTPM is listed.')
+            plumbing.note(self.app, 'No server with a vTPM is listed.')
         known = [m for m in vtpm_rules.MODES if self._modes[m]]
         others = sorted(
             (m for m in self._modes if m not in vtpm_rules.MODES),
@@ -173,20 +170,20 @@ class ListServerVtpm(commands.Bounded, commands.AfterOutput,
         for mode in known + others:
             shown = (
                 'an unknown mode (flavor extra specs hidden)'
-                if mode is None else 'mode %s' % output.quoted(mode)
+                if mode is None else 'mode %s' % plumbing.quoted(mode)
             )
-            errors.note(self.app, '%s in secret security %s.' % (
-                notes.plural(
+            plumbing.note(self.app, '%s in secret security %s.' % (
+                plumbing.plural(
                     self._modes[mode], '%d vTPM server', '%d vTPM servers'),
                 shown,
             ))
-        notes.count(
+        plumbing.count(
             self.app, self._unknown,
             '%d server whose vTPM cannot be told (booted from a volume, '
             'or flavor extra specs hidden from you) is not listed.',
             '%d servers whose vTPM cannot be told (booted from a volume, '
             'or flavor extra specs hidden from you) are not listed.')
-        notes.count(
+        plumbing.count(
             self.app, self._untold,
             '%d vTPM server whose secret security mode cannot be told '
             '(flavor extra specs hidden from you) is not listed: it may '
@@ -194,7 +191,98 @@ class ListServerVtpm(commands.Bounded, commands.AfterOutput,
             '%d vTPM servers whose secret security mode cannot be told '
             '(flavor extra specs hidden from you) are not listed: they may '
             'match the filter.')
-        notes.unreachable(
+        plumbing.unreachable(
             self.app, self._unreachable, 'its vTPM is unknown.',
             'their vTPM is unknown.')
         return super().after_output(parsed_args)
+
+
+FLAVOR_COLUMNS = (
+    'Name', 'ID', 'Secret Security', 'Resize Accepted', 'Live Migratable',
+    'Restarts After Host Reboot', 'Changes', 'Resize Reason',
+)
+FLAVOR_LONG_COLUMNS = FLAVOR_COLUMNS + (
+    'Live Migratable Reason', 'Restarts After Host Reboot Reason',
+    'Warnings',
+)
+
+
+def change_text(change):
+    """``what: now -> then`` (``-`` for an unknown value)."""
+    def shown(value):
+        return '-' if value is None else str(value)
+    return '%s: %s -> %s' % (change.what, shown(change.now),
+                             shown(change.then))
+
+
+class ListServerVtpmFlavors(plumbing.Bounded, command.Lister):
+    """List the vTPM flavors a server can be resized to, and what each gives.
+
+    For each flavor you can see under which the server would have a vTPM
+    (the flavor asks for one, or the server's image does): the TPM secret
+    security mode it gives, whether Nova accepts a resize from the
+    server's present mode to it (Nova refuses a resize between mode
+    deployment and another mode, to a mode it does not know, to the same
+    flavor and to a smaller root disk), whether Nova would then
+    live-migrate the server and start it after a host reboot, and what
+    changes (TPM version and model, vCPUs, RAM in MiB, root disk in GiB).
+    What cannot be told (flavor extra specs hidden by policy) is left
+    empty, never guessed. The server read of "server vtpm show" and one
+    flavor list.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        plumbing.add_server_argument(parser, 'resize')
+        parser.add_argument(
+            '--long',
+            action='store_true',
+            help='Also list the reasons and the warnings of each flavor',
+        )
+        return parser
+
+    def take_action(self, parsed_args):
+        conn = plumbing.connection(self, parsed_args)
+        with plumbing.cloud_calls(conn, parsed_args.server):
+            result = sdk.list_vtpm_flavors(conn, parsed_args.server)
+        self._notes(result)
+        columns = FLAVOR_LONG_COLUMNS if parsed_args.long else FLAVOR_COLUMNS
+        return columns, [
+            self._row(flavor)[:len(columns)] for flavor in result.flavors
+        ]
+
+    @staticmethod
+    def _row(flavor):
+        view = flavor.view
+        return (
+            plumbing.SafeText(flavor.name),
+            plumbing.SafeText(flavor.flavor_id),
+            plumbing.SafeText(view.secret_security),
+            plumbing.SafeText(flavor.resize_accepted),
+            plumbing.SafeText(view.live_migratable),
+            plumbing.SafeText(view.restarts_after_host_reboot),
+            plumbing.SafeListColumn(
+                tuple(change_text(c) for c in flavor.changes)),
+            plumbing.SafeText(flavor.resize_reason),
+            plumbing.SafeText(view.live_migratable_reason),
+            plumbing.SafeText(view.restarts_after_host_reboot_reason),
+            plumbing.SafeListColumn(view.warnings),
+        )
+
+    def _notes(self, result):
+        view = result.view
+        if view.vtpm is None:
+            plumbing.note(self.app, 'Whether server %s has a vTPM now cannot '
+                        'be told.' % view.server_id)
+        elif not view.vtpm:
+            plumbing.note(self.app, 'Server %s has no vTPM now: the flavors '
+                        'listed would give it one.' % view.server_id)
+        else:
+            plumbing.note(self.app, 'Server %s is in secret security mode %s '
+                        'now.' % (view.server_id, plumbing.quoted(
+                            view.secret_security or 'unknown')))
+        for warning in result.warnings:
+            plumbing.note(self.app, warning)
+        if not result.flavors:
+            plumbing.note(self.app, 'No flavor you can see gives this server '
+                        'a vTPM.')

@@ -18,7 +18,7 @@ import re
 import testtools
 
 from devcloud import paths
-from osc_image_props.osc import exit_codes
+from osc_image_props.osc import plumbing
 
 CLI_RST = os.path.join(paths.REPO_ROOT, 'doc', 'source', 'cli.rst')
 
@@ -32,5 +32,5 @@ class TestExitStatuses(testtools.TestCase):
         rows = re.findall(r'^   \* - (\d+)\n     - (.*?)(?=^   \* |\Z)',
                           table, re.M | re.S)
         self.assertEqual(
-            [(str(code), meaning) for code, meaning in exit_codes.TABLE],
+            [(str(code), meaning) for code, meaning in plumbing.TABLE],
             [(code, ' '.join(meaning.split())) for code, meaning in rows])

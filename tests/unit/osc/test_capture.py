@@ -21,7 +21,7 @@ import requests
 
 from osc_image_props import sdk
 from osc_image_props.osc import capture
-from osc_image_props.osc import output
+from osc_image_props.osc import plumbing
 from tests.unit import fakes
 from tests.unit import pins
 from tests.unit.osc import test_hooks
@@ -240,8 +240,8 @@ class TestMemory(test_hooks.HookTestCase):
             tracked_init))
         for name in ('emit_list', 'emit_one'):
             self.useFixture(fixtures.MonkeyPatch(
-                'osc_image_props.osc.output.DestinationFormatter.' + name,
-                spy(getattr(output.DestinationFormatter, name))))
+                'osc_image_props.osc.plumbing.DestinationFormatter.' + name,
+                spy(getattr(plumbing.DestinationFormatter, name))))
         status, out, err = self.run_cli(*argv)
         self.assertEqual(0, status, err)
         self.assertEqual(1, len(captures))

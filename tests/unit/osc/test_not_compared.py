@@ -20,7 +20,7 @@ compared", none says drift, and ``--exit-code`` gives 4 in both commands.
 import json
 
 from osc_image_props import sdk
-from osc_image_props.osc import exit_codes
+from osc_image_props.osc import plumbing
 from osc_image_props.sdk import drift as drift_mod
 from tests.unit import fakes
 from tests.unit.osc import test_diff
@@ -38,7 +38,7 @@ class TestDeletedImageOfALibvirtServer(test_fleet.FleetTestCase):
         for argv in (test_diff.DIFF + ('lv-1',), test_fleet_cli.DRIFT):
             status, out, err = self.run_cli(*argv, '--exit-code',
                                             '-f', 'json')
-            self.assertEqual((exit_codes.NOT_COMPARED, []),
+            self.assertEqual((plumbing.NOT_COMPARED, []),
                              (status, json.loads(out)), argv)
             self.assertEqual(1, len(err.splitlines()), err)
             self.assertIn('deleted or not visible to you', err)
@@ -48,7 +48,7 @@ class TestDeletedImageOfALibvirtServer(test_fleet.FleetTestCase):
         for argv in (test_diff.DIFF + ('lv-1',), test_fleet_cli.DRIFT):
             status, out, err = self.run_cli(
                 *argv, '--exit-code', '--include-recorded', '-f', 'json')
-            self.assertEqual((exit_codes.NOT_COMPARED, []),
+            self.assertEqual((plumbing.NOT_COMPARED, []),
                              (status, json.loads(out)), argv)
 
     def test_sdk_views_agree(self):
@@ -103,6 +103,6 @@ class TestExitStatuses(test_fleet.FleetTestCase):
             status, out, err = self.run_cli('help', *argv, auth=False)
             self.assertEqual(0, status, err)
             help_text = ' '.join(out.split())
-            for code, meaning in exit_codes.TABLE:
+            for code, meaning in plumbing.TABLE:
                 self.assertIn('%d %s' % (code, ' '.join(meaning.split())),
                               help_text, argv)

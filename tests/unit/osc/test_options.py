@@ -16,7 +16,7 @@ import json
 
 import fixtures
 
-from osc_image_props.osc import timeout
+from osc_image_props.osc import plumbing
 from tests.unit import fakes
 from tests.unit.osc import test_hooks
 
@@ -138,9 +138,9 @@ class TestDefaultTimeout(test_hooks.HookTestCase):
                 if r.hostname in ('compute.test', 'image.test')}
 
     def test_own_commands_use_the_default(self):
-        self.assertEqual({timeout.DEFAULT_SECONDS},
+        self.assertEqual({plumbing.DEFAULT_SECONDS},
                          self._timeouts(*SHOW, self.web))
-        self.assertEqual({timeout.DEFAULT_SECONDS},
+        self.assertEqual({plumbing.DEFAULT_SECONDS},
                          self._timeouts(*DIFF, self.web))
 
     def test_api_timeout_overrides_it(self):

@@ -26,7 +26,7 @@ import fixtures
 import openstack
 
 from osc_image_props import sdk
-from osc_image_props.osc import timeout
+from osc_image_props.osc import plumbing
 from osc_image_props.sdk import compute_api
 from tests.unit import base
 from tests.unit import drip_cloud
@@ -67,7 +67,7 @@ class DripTestCase(base.TestCase):
         self.assertTrue(self.drip.dripped, (argv, err))
         line = self.assertOneLineError(status, out, err)
         self.assertIn('did not answer within %s s' % seconds, line, argv)
-        self.assertIn(timeout.COMMAND_ENV, line, argv)
+        self.assertIn(plumbing.COMMAND_ENV, line, argv)
         self.assertEqual('', out, argv)
 
 
@@ -81,7 +81,7 @@ class TestEveryCommandEnds(DripTestCase):
             self.assertEnded(argv, status, out, err, 1)
 
     def test_every_command_with_the_environment(self):
-        self.useFixture(fixtures.EnvironmentVariable(timeout.COMMAND_ENV,
+        self.useFixture(fixtures.EnvironmentVariable(plumbing.COMMAND_ENV,
                                                      '1.5'))
         for argv in PLUGIN_COMMANDS + HOOKED_COMMANDS:
             del self.drip.dripped[:]
@@ -89,7 +89,7 @@ class TestEveryCommandEnds(DripTestCase):
             self.assertEnded(argv, status, out, err, 1.5)
 
     def test_the_option_wins_over_the_environment(self):
-        self.useFixture(fixtures.EnvironmentVariable(timeout.COMMAND_ENV,
+        self.useFixture(fixtures.EnvironmentVariable(plumbing.COMMAND_ENV,
                                                      '600'))
         status, out, err = self.run_dripped(
             *PROPS, 'drift', '--command-timeout', '1')
@@ -171,10 +171,10 @@ class TestBoundSettings(base.TestCase):
             status, out, err = self.run_cli(
                 *PROPS, 'show', 'web-1', '--command-timeout', value)
             self.assertOneLineError(status, out, err, '--command-timeout')
-        self.useFixture(fixtures.EnvironmentVariable(timeout.COMMAND_ENV,
+        self.useFixture(fixtures.EnvironmentVariable(plumbing.COMMAND_ENV,
                                                      'soon'))
         status, out, err = self.run_cli(*PROPS, 'show', 'web-1')
-        self.assertOneLineError(status, out, err, timeout.COMMAND_ENV)
+        self.assertOneLineError(status, out, err, plumbing.COMMAND_ENV)
 
     def test_a_command_within_its_bound_is_unchanged(self):
         self.cloud.add_server(name='web-1')
