@@ -33,6 +33,7 @@ import dataclasses
 
 from osc_image_props.sdk import compute_api
 from osc_image_props.sdk import dialect as dialect_mod
+from osc_image_props.sdk import images
 
 CHANGED = 'changed'
 ONLY_EMBEDDED = 'only-embedded'
@@ -132,21 +133,6 @@ def _as_nova_stores(value):
     return encoded.decode('utf-8', errors='ignore')
 
 
-def _glance_image(conn, image_id):
-    """The Glance v2 image body, or None if not visible."""
-    quoted = compute_api.segment(image_id)
-    if quoted is None:
-        return None
-    path = '/images/%s' % quoted
-    with compute_api.readable_discovery('image'):
-        image_api = conn.image
-        image_api.get_endpoint()  # discovery, cached for the request
-    response = image_api.get(path, headers={'Accept': 'application/json'})
-    if response.status_code == 404:
-        return None
-    return compute_api.json_object(response, 'image', 'GET %s' % path)
-
-
 def compare(embedded, glance, recorded=frozenset()):
     """Compare two property dicts; return a sorted tuple of PropertyDrift.
 
@@ -240,7 +226,7 @@ def image_properties_drift(conn, server, include_recorded=False):
             found, None, False, (), include_recorded, VOLUME_BOOTED
         )
     image_id = found.image.id  # validated with the properties
-    image = _glance_image(conn, image_id)
+    image = images.get_image(conn, image_id)
     outcome, rows = server_rows(
         compute_api.cloud_max_microversion(conn.compute), embedded, image,
         found.flavor_disk(),

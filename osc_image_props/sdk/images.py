@@ -25,7 +25,6 @@ would say so.
 import re
 import urllib.parse
 
-from osc_image_props.sdk import drift
 from osc_image_props.sdk import exceptions
 from osc_image_props.sdk import compute_api
 
@@ -96,5 +95,20 @@ def fetch(conn, image_ids):
     for image_id in image_ids:
         if image_id not in result:
             # What ``diff`` asks: a 404 is a missing image.
-            result[image_id] = drift._glance_image(conn, image_id)
+            result[image_id] = get_image(conn, image_id)
     return result
+
+
+def get_image(conn, image_id):
+    """The Glance v2 image body, or None if not visible."""
+    quoted = compute_api.segment(image_id)
+    if quoted is None:
+        return None
+    path = '/images/%s' % quoted
+    with compute_api.readable_discovery('image'):
+        image_api = conn.image
+        image_api.get_endpoint()  # discovery, cached for the request
+    response = image_api.get(path, headers={'Accept': 'application/json'})
+    if response.status_code == 404:
+        return None
+    return compute_api.json_object(response, 'image', 'GET %s' % path)
