@@ -42,16 +42,6 @@ from osc_image_props.sdk import compute_api
 
 _SERVER_PATH = re.compile(r'/servers/(?:detail|[^/]+)$')
 _LIST_PATH = '/servers/detail'
-_VERSION_HEADER = re.compile(r'compute\s+(\S+)', re.IGNORECASE)
-
-
-def _response_microversion(response):
-    match = _VERSION_HEADER.match(
-        response.headers.get('OpenStack-API-Version', '')
-    )
-    if match:
-        return match.group(1)
-    return response.headers.get('X-OpenStack-Nova-API-Version')
 
 
 class ServerCapture:
@@ -71,7 +61,6 @@ class ServerCapture:
         # The command's own paging is openstacksdk's, which follows any
         # next link: these judge each link before the SDK sends it.
         self._guard = None
-        self._listed = set()
 
     def start(self):
         """Check the cloud, raise the server microversion, start recording.
@@ -133,7 +122,7 @@ class ServerCapture:
         found = body.get('servers')
         if not isinstance(found, list):
             found = [body.get('server')]
-        version = _response_microversion(response)
+        version = compute_api.answered_microversion(response)
         for raw in found:
             if isinstance(raw, dict) and isinstance(raw.get('id'), str):
                 self._servers[raw['id']] = self._take(raw, version)
@@ -157,16 +146,12 @@ class ServerCapture:
             raw['id'] for raw in body['servers']
             if isinstance(raw, dict) and isinstance(raw.get('id'), str)
         }
-        new = bool(ids - self._listed)
-        self._listed |= ids
+        new = self._guard.listed(ids)
         href = compute_api.next_link(body)
         if href is None:
             return
         if ids and not new:
-            raise sdk.ImagePropertiesPagingError(
-                'The compute API sent a page of servers it had already '
-                'sent; stopped paging.'
-            )
+            raise compute_api.repeated_page()
         self._guard.check(*compute_api.next_request(response.url, href))
 
     def _take(self, raw, version):

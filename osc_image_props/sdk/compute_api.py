@@ -277,7 +277,36 @@ def server_request_microversion(compute):
 # Nova's answer to a microversion above its maximum (406): "Version 2.100
 # is not supported by the API. Minimum is 2.1 and maximum is 2.98."
 _REFUSAL_MAXIMUM = re.compile(r'maximum is (\d{1,3}\.\d{1,4})\b')
-_VERSION_HEADERS = ('OpenStack-API-Version', 'X-OpenStack-Nova-API-Version')
+
+
+# The headers that name the microversion of an answer: Nova sends both,
+# a compute API without microversions neither. "compute 2.98", "2.98".
+_ANSWERED = re.compile(r'^\s*compute\s+(\d{1,3}\.\d{1,4})\s*$', re.IGNORECASE)
+_ANSWERED_LEGACY = re.compile(r'^\s*(\d{1,3}\.\d{1,4})\s*$')
+_VERSION_HEADERS = (
+    ('OpenStack-API-Version', _ANSWERED),
+    ('X-OpenStack-Nova-API-Version', _ANSWERED_LEGACY),
+)
+
+
+def answered_microversion(response):
+    """The microversion a compute answer names in its headers, or None
+    when it names none; the one reading of these headers.
+
+    :raises ImagePropertiesProtocolError: a header that cannot be read.
+    """
+    for name, pattern in _VERSION_HEADERS:
+        header = response.headers.get(name)
+        if not header:
+            continue
+        match = pattern.match(header[:100])
+        if match is None:
+            raise exceptions.ImagePropertiesProtocolError(
+                'The compute API answered with an unreadable %s header '
+                '(%s).' % (name, escaping.printable(header, 60))
+            )
+        return match.group(1)
+    return None
 
 
 def version_key(version):
@@ -347,7 +376,7 @@ def check_answered_with_microversions(compute, response):
     :raises ImagePropertiesUnsupported: the cloud announces no
         microversions, or none as high as 2.98.
     """
-    if not any(response.headers.get(name) for name in _VERSION_HEADERS):
+    if answered_microversion(response) is None:
         image_properties_microversion(compute)
 
 
@@ -377,6 +406,18 @@ class NextLinkGuard:
         self._origin, path = endpoint_key(endpoint) or (None, '')
         self._prefix = path.rstrip('/') + '/'
         self._seen = set()
+        self._listed = set()
+
+    def listed(self, server_ids):
+        """Record the server IDs of a page received; return whether the
+        page brought a server not listed before. Marker paging never
+        repeats a server, so a page that brings none is not followed
+        further (:func:`repeated_page`): links that differ only in
+        decoration would otherwise evade :meth:`check`."""
+        ids = set(server_ids)
+        new = bool(ids - self._listed)
+        self._listed |= ids
+        return new
 
     def fetched(self, url, params=None):
         """Record a page received from ``url`` (plus query ``params``)."""
@@ -447,6 +488,15 @@ def next_link(body):
     return None
 
 
+def repeated_page():
+    """The error of a next page asked for after a page of servers all
+    sent before (see :meth:`NextLinkGuard.listed`)."""
+    return exceptions.ImagePropertiesPagingError(
+        'The compute API sent a page of servers it had already sent; '
+        'stopped paging.'
+    )
+
+
 def server_bodies(compute, microversion, query):
     """Yield the raw server objects of every page of the detail list.
 
@@ -462,7 +512,6 @@ def server_bodies(compute, microversion, query):
     :raises ImagePropertiesProtocolError: a page is not a server list.
     """
     guard = NextLinkGuard(compute.get_endpoint() or '')
-    yielded = set()
     filters = {k: v for k, v in query.items() if k not in ('marker',)}
     limit = query.get('limit')
     url, params = DETAIL_PATH, dict(query)
@@ -476,7 +525,6 @@ def server_bodies(compute, microversion, query):
         body = json_object(response, 'compute', request)
         servers = member(body, 'servers', list, 'compute', request)
         marker = None
-        new = False
         for raw in servers:
             if not isinstance(raw, dict) or not isinstance(raw.get('id'), str):
                 raise exceptions.ImagePropertiesProtocolError(
@@ -484,21 +532,15 @@ def server_bodies(compute, microversion, query):
                     'an object with an "id".' % escaping.printable(request)
                 )
             marker = raw['id']
-            new = new or marker not in yielded
-            yielded.add(marker)
             yield raw
         if not servers:
             return
+        new = guard.listed(raw['id'] for raw in servers)
         href = next_link(body)
         if href is None and not limit:
             return
         if not new:
-            # Marker paging never repeats a server: links that differ only
-            # in decoration would otherwise evade the check on pages.
-            raise exceptions.ImagePropertiesPagingError(
-                'The compute API sent a page of servers it had already '
-                'sent; stopped paging.'
-            )
+            raise repeated_page()
         params = {k: v for k, v in filters.items() if k != 'limit'}
         if href is not None:
             href = urllib.parse.urljoin(response.url, href)
@@ -1107,24 +1149,6 @@ def _with_properties(conn, raws, version, client_filters, match):
 
 #: What a single server is asked for at when no microversion is configured.
 LATEST = 'latest'
-
-
-_ANSWERED = re.compile(r'^\s*compute\s+(\d{1,3}\.\d{1,4})\s*$', re.IGNORECASE)
-
-
-def answered_microversion(response):
-    """The microversion Nova says it answered at, or None."""
-    header = response.headers.get('OpenStack-API-Version')
-    if header is None:
-        return None
-    match = _ANSWERED.match(header[:100])
-    if match is None:
-        raise exceptions.ImagePropertiesProtocolError(
-            'The compute API answered with an unreadable '
-            'OpenStack-API-Version header (%s).'
-            % escaping.printable(header, 60)
-        )
-    return match.group(1)
 
 
 def _server_and_cloud_max(compute, server):
