@@ -26,12 +26,13 @@ from openstack import exceptions as sdk_exceptions
 from osc_image_props import escaping
 from osc_image_props import sdk
 from osc_image_props.sdk import drift as drift_mod
+from osc_image_props.sdk import exceptions as own_exceptions
 from osc_image_props_dashboard import vtpm_section
 
 # Page states, one template branch each.
 PROPERTIES = 'properties'
-VOLUME_BOOTED = 'volume-booted'
-UNREACHABLE = 'unreachable'
+VOLUME_BOOTED = drift_mod.VOLUME_BOOTED
+UNREACHABLE = drift_mod.UNREACHABLE
 UNSUPPORTED = 'unsupported'
 NOT_FOUND = 'not-found'
 ERROR = 'error'
@@ -133,8 +134,8 @@ def build(conn, server_id):
         return Report(
             VOLUME_BOOTED,
             message=(
-                'This server was booted from a volume: Nova keeps no image '
-                'properties for it.'
+                'This server was %s: Nova keeps no image properties for '
+                'it.' % own_exceptions.VOLUME_BOOTED
             ),
             vtpm=vtpm,
         )

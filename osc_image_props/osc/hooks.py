@@ -35,6 +35,7 @@ from osc_image_props.osc import _cli_internals
 from osc_image_props.osc import capture
 from osc_image_props.osc import plumbing
 from osc_image_props.osc import options
+from osc_image_props.sdk import exceptions as own_exceptions
 
 LIST_COLUMN = 'Image Properties'
 SHOW_FIELD = 'image_properties'
@@ -267,19 +268,19 @@ class ServerListHook(_ImagePropertiesHook):
         return column_names, kept
 
     def _note_unknown(self, count):
-        servers = '1 server is' if count == 1 else '%d servers are' % count
         if self._match:
-            plumbing.note(
-                self.cmd.app,
-                '%s in a cell the compute API cannot reach now: '
+            plumbing.unreachable(
+                self.cmd.app, count,
+                '--image-property cannot tell whether it matches, so it is '
+                'left out.',
                 '--image-property cannot tell whether they match, so they '
-                'are left out.' % servers,
+                'are left out.',
             )
         else:
-            plumbing.note(
-                self.cmd.app,
-                '%s in a cell the compute API cannot reach now: their '
-                'image properties are shown as unknown.' % servers,
+            plumbing.unreachable(
+                self.cmd.app, count,
+                'its image properties are shown as unknown.',
+                'their image properties are shown as unknown.',
             )
 
 
@@ -309,8 +310,8 @@ class ServerShowHook(_ImagePropertiesHook):
         if not known:
             plumbing.note(
                 self.cmd.app,
-                'Server %s is in a cell the compute API cannot reach now: '
-                'its image properties are shown as unknown.' % fields['id'],
+                'Server %s is %s: its image properties are shown as '
+                'unknown.' % (fields['id'], own_exceptions.CELL_DOWN),
             )
         fields[SHOW_FIELD] = self._properties_column(properties, known)
         names = tuple(sorted(fields))

@@ -114,8 +114,8 @@ def cloud_calls(conn, server=None):
 def note_volume_booted(app, server_id):
     note(
         app,
-        'Server %s was booted from a volume: it has no image properties.'
-        % server_id,
+        'Server %s was %s: it has no image properties.'
+        % (server_id, own_exceptions.VOLUME_BOOTED),
     )
 
 
@@ -266,10 +266,10 @@ def volume_booted(app, number, verb):
     command cannot ``verb`` (``compare``, ``count``)."""
     count(
         app, number,
-        '%d server was booted from a volume: no image properties to '
-        + verb + '.',
-        '%d servers were booted from a volume: no image properties to '
-        + verb + '.',
+        '%%d server was %s: no image properties to %s.'
+        % (own_exceptions.VOLUME_BOOTED, verb),
+        '%%d servers were %s: no image properties to %s.'
+        % (own_exceptions.VOLUME_BOOTED, verb),
     )
 
 
@@ -281,8 +281,8 @@ def unreachable(app, number, one, many=None):
     """
     count(
         app, number,
-        '%d server is in a cell the compute API cannot reach now: ' + one,
-        '%d servers are in a cell the compute API cannot reach now: '
+        '%%d server is %s: ' % own_exceptions.CELL_DOWN + one,
+        '%%d servers are %s: ' % own_exceptions.CELL_DOWN
         + (one if many is None else many),
     )
 

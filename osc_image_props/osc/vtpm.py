@@ -19,6 +19,7 @@ from osc_lib.command import command
 
 from osc_image_props import sdk
 from osc_image_props.osc import plumbing
+from osc_image_props.sdk import exceptions as own_exceptions
 from osc_image_props.sdk import vtpm as vtpm_rules
 
 
@@ -179,10 +180,12 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
             ))
         plumbing.count(
             self.app, self._unknown,
-            '%d server whose vTPM cannot be told (booted from a volume, '
-            'or flavor extra specs hidden from you) is not listed.',
-            '%d servers whose vTPM cannot be told (booted from a volume, '
-            'or flavor extra specs hidden from you) are not listed.')
+            '%%d server whose vTPM cannot be told (%s, or flavor extra '
+            'specs hidden from you) is not listed.'
+            % own_exceptions.VOLUME_BOOTED,
+            '%%d servers whose vTPM cannot be told (%s, or flavor extra '
+            'specs hidden from you) are not listed.'
+            % own_exceptions.VOLUME_BOOTED)
         plumbing.count(
             self.app, self._untold,
             '%d vTPM server whose secret security mode cannot be told '

@@ -22,6 +22,13 @@ from osc_image_props import escaping
 
 REQUIRED_MICROVERSION = '2.98'
 
+# What every message says of a server whose image properties cannot be
+# read: one wording for the CLI, the SDK and the dashboard.
+#: ``Server X is CELL_DOWN``: its cell is down, Nova sent a partial record.
+CELL_DOWN = 'in a cell the compute API cannot reach now'
+#: ``Server X was VOLUME_BOOTED``: Nova keeps no image properties for it.
+VOLUME_BOOTED = 'booted from a volume'
+
 
 def printable(text, limit=200):
     """Untrusted text for a message: escaped, one line, at most ``limit``.
@@ -148,7 +155,7 @@ class ImagePropertiesUnreachable(ImagePropertiesError):
     def __init__(self, server_id):
         self.server_id = server_id
         super().__init__(
-            'Server %s is in a cell that the compute API cannot reach now '
-            '(status UNKNOWN); its image properties are unknown until the '
-            'cell is back.' % escaping.printable(server_id)
+            'Server %s is %s (status UNKNOWN); its image properties are '
+            'unknown until the cell is back.'
+            % (escaping.printable(server_id), CELL_DOWN)
         )

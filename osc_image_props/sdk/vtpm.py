@@ -296,8 +296,9 @@ def _unread_property_warnings(properties):
 
 
 _VOLUME_IMAGE = (
-    'The server was booted from a volume: the compute API does not show '
-    'the image properties Nova read from the volume, so %s cannot be told.'
+    'The server was ' + exceptions.VOLUME_BOOTED + ': the compute API '
+    'does not show the image properties Nova read from the volume, so %s '
+    'cannot be told.'
 )
 
 
@@ -556,8 +557,8 @@ def from_server_body(server, cloud_max, microversion=None):
     name = server.get('name')
     if compute_api.is_partial_record(server):
         return _unknown(server_id, name, (
-            'The server is in a cell the compute API cannot reach now: its '
-            'vTPM is unknown until the cell is back.'
+            'The server is %s: its vTPM is unknown until the cell is '
+            'back.' % exceptions.CELL_DOWN
         ), unreachable=True)
     properties = compute_api.properties_from_body(
         server_id, server, microversion
