@@ -116,33 +116,20 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
         return parser
 
     def take_action(self, parsed_args):
-        # Unfiltered, so that servers whose vTPM cannot be told are
-        # counted; a cloud that is too old fails here.
-        conn, views = plumbing.fleet_view(self, parsed_args, sdk.list_vtpm)
-        return LIST_COLUMNS, self._rows(conn, views, parsed_args)
+        # A cloud that is too old fails here.
+        conn, self._listing = plumbing.fleet_view(
+            self, parsed_args, sdk.list_vtpm,
+            secret_security=parsed_args.secret_security,
+            live_migratable=parsed_args.live_migratable,
+            told_only=True,
+        )
+        return LIST_COLUMNS, self._rows(conn, self._listing)
 
-    def _rows(self, conn, views, parsed_args):
+    def _rows(self, conn, views):
         # A generator: rows are written page by page, and the errors of
         # later pages still end as one line.
         with plumbing.cloud_calls(conn):
             for view in views:
-                if view.unreachable:
-                    self._unreachable += 1
-                    continue
-                if view.vtpm is None:
-                    self._unknown += 1
-                    continue
-                if vtpm_rules.vtpm_untold(
-                    view, parsed_args.secret_security,
-                    parsed_args.live_migratable,
-                ):
-                    self._untold += 1
-                    continue
-                if not vtpm_rules.vtpm_matches(
-                    view, parsed_args.secret_security,
-                    parsed_args.live_migratable,
-                ):
-                    continue
                 self._modes[view.secret_security] += 1
                 yield (
                     plumbing.SafeText(view.server_id),
@@ -156,9 +143,7 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
     def before_run(self):
         super().before_run()
         self._modes = collections.Counter()
-        self._unknown = 0
-        self._untold = 0
-        self._unreachable = 0
+        self._listing = None
 
     def after_output(self, parsed_args):
         if not self._modes:
@@ -178,8 +163,9 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
                     self._modes[mode], '%d vTPM server', '%d vTPM servers'),
                 shown,
             ))
+        listing = self._listing
         plumbing.count(
-            self.app, self._unknown,
+            self.app, listing.unknown,
             '%%d server whose vTPM cannot be told (%s, or flavor extra '
             'specs hidden from you) is not listed.'
             % own_exceptions.VOLUME_BOOTED,
@@ -187,7 +173,7 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
             'specs hidden from you) are not listed.'
             % own_exceptions.VOLUME_BOOTED)
         plumbing.count(
-            self.app, self._untold,
+            self.app, listing.untold,
             '%d vTPM server whose secret security mode cannot be told '
             '(flavor extra specs hidden from you) is not listed: it may '
             'match the filter.',
@@ -195,7 +181,7 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
             '(flavor extra specs hidden from you) are not listed: they may '
             'match the filter.')
         plumbing.unreachable(
-            self.app, self._unreachable, 'its vTPM is unknown.',
+            self.app, listing.unreachable, 'its vTPM is unknown.',
             'their vTPM is unknown.')
         return super().after_output(parsed_args)
 

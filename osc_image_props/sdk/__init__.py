@@ -55,6 +55,7 @@ from osc_image_props.sdk.since import ServerSince
 from osc_image_props.sdk.vtpm import VtpmView
 from osc_image_props.sdk.vtpm import get_vtpm
 from osc_image_props.sdk.vtpm import list_vtpm
+from osc_image_props.sdk.vtpm import VtpmListing
 from osc_image_props.sdk.vtpm_flavors import list_vtpm_flavors
 from osc_image_props.sdk.vtpm_flavors import VtpmFlavor
 from osc_image_props.sdk.vtpm_flavors import VtpmFlavors
@@ -84,6 +85,7 @@ __all__ = [
     'Summary',
     'VtpmFlavor',
     'VtpmFlavors',
+    'VtpmListing',
     'VtpmView',
     'deadline',
     'find_server',

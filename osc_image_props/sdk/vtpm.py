@@ -692,7 +692,7 @@ def vtpm_untold(view, secret_security=None, live_migratable=None):
 
 
 def list_vtpm(conn, secret_security=None, live_migratable=None,
-              max_servers=None, **query):
+              max_servers=None, told_only=False, **query):
     """Yield the :class:`~osc_image_props.sdk.vtpm.VtpmView` of every
     server with a vTPM, or whose vTPM cannot be told, of a detail list.
 
@@ -706,23 +706,27 @@ def list_vtpm(conn, secret_security=None, live_migratable=None,
 
     Servers without a vTPM (``vtpm`` False) are left out. Servers whose
     vTPM cannot be told (``vtpm`` None: flavor extra specs hidden by
-    policy, booted from a volume, or ``unreachable`` in a down cell), and
-    servers whose filtered fact cannot be told (:func:`vtpm_untold`), are
-    yielded only when no filter is given: to count them, list without
-    filters and apply :func:`vtpm_matches` and :func:`vtpm_untold`, as
-    ``openstack server vtpm list`` does.
+    policy, booted from a volume, or ``unreachable`` in a down cell) are
+    yielded only when no filter is given and ``told_only`` is false;
+    servers whose filtered fact cannot be told (:func:`vtpm_untold`) are
+    never yielded. The :class:`VtpmListing` returned counts every server it
+    leaves out for these reasons, as ``openstack server vtpm list`` reports
+    them.
 
     :param conn: an :class:`openstack.connection.Connection`.
     :param secret_security: keep only servers in this mode (``user``,
         ``host``, ``deployment``).
     :param live_migratable: True or False: keep only servers that Nova
         would, or would not, live-migrate.
+    :param told_only: leave out (and count) the servers whose vTPM cannot
+        be told even when no filter is given.
     :param max_servers: look at no more than this many servers (as
         ``openstack server list --limit`` does; ``limit`` is the page size).
     :param query: the server-side filters of ``conn.compute.servers()``
         (``all_projects``, ``project_id``, ``compute_host``, ``name``,
         ``status``, ``limit`` as page size, ...).
-    :returns: an iterator over the pages of one ``GET /servers/detail``
+    :returns: a :class:`VtpmListing`, to iterate once, over the pages of
+        one ``GET /servers/detail``
         (at the microversion of :func:`list_image_properties`), with the
         version discovery the list makes anyway: no request per server.
     :raises ImagePropertiesUnsupported: the cloud is older than 2.98
@@ -731,16 +735,41 @@ def list_vtpm(conn, secret_security=None, live_migratable=None,
     """
     version, cloud_max, raws = compute_api.server_stream(
         conn, max_servers, query, views='vTPM lists')
-    return _views(raws, cloud_max, version, secret_security, live_migratable)
+    return VtpmListing(
+        (from_server_body(raw, cloud_max, version) for raw in raws),
+        secret_security, live_migratable, told_only)
 
 
-def _views(raws, cloud_max, version, secret_security, live_migratable):
-    filtered = secret_security is not None or live_migratable is not None
-    for raw in raws:
-        view = from_server_body(raw, cloud_max, version)
-        if view.vtpm is False:
-            continue
-        if view.vtpm is None and filtered:
-            continue
-        if vtpm_matches(view, secret_security, live_migratable):
-            yield view
+class VtpmListing:
+    """The views :func:`list_vtpm` yields, and the servers it leaves out,
+    counted as the list is read: iterate once, then read the counts."""
+
+    def __init__(self, views, secret_security, live_migratable, told_only):
+        self._views = views
+        self._filters = (secret_security, live_migratable)
+        self._told_only = told_only or any(
+            f is not None for f in self._filters)
+        #: Servers left out in a cell the compute API cannot reach.
+        self.unreachable = 0
+        #: Servers left out whose vTPM cannot be told (booted from a
+        #: volume, flavor extra specs hidden).
+        self.unknown = 0
+        #: vTPM servers left out because a filter's fact cannot be told
+        #: (:func:`vtpm_untold`): they may match.
+        self.untold = 0
+
+    def __iter__(self):
+        for view in self._views:
+            if view.vtpm is False:
+                continue
+            if view.vtpm is None and self._told_only:
+                if view.unreachable:
+                    self.unreachable += 1
+                else:
+                    self.unknown += 1
+                continue
+            if vtpm_untold(view, *self._filters):
+                self.untold += 1
+                continue
+            if vtpm_matches(view, *self._filters):
+                yield view

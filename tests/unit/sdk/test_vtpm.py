@@ -300,6 +300,45 @@ class RejectedConfiguration(base.TestCase):
         self.assertEqual([movable], [v.server_id for v in views])
 
 
+class Listing(base.TestCase):
+    """What list_vtpm leaves out is counted by its VtpmListing."""
+    max_version = '2.103'
+
+    def setUp(self):
+        super().setUp()
+        self.user = _vtpm_server(
+            self.cloud, specs={'hw:tpm_secret_security': 'user'})
+        self.host = _vtpm_server(
+            self.cloud, specs={'hw:tpm_secret_security': 'host'})
+        # An image vTPM whose mode is hidden, and no vTPM that can be told.
+        self.untold = _vtpm_server(self.cloud, hide_specs=True)
+        _vtpm_server(self.cloud, properties={}, hide_specs=True)
+        _vtpm_server(self.cloud, properties={}, volume_backed=True)
+        self.cloud.add_partial_server()
+        self.cloud.add_server(properties={})
+
+    def counts(self, listing):
+        return listing.unknown, listing.untold, listing.unreachable
+
+    def test_a_filter_counts_every_server_left_out(self):
+        listing = sdk.list_vtpm(self.connect(), secret_security='host')
+        self.assertEqual([self.host], [v.server_id for v in listing])
+        self.assertEqual((2, 1, 1), self.counts(listing))
+
+    def test_told_only_without_a_filter(self):
+        listing = sdk.list_vtpm(self.connect(), told_only=True)
+        self.assertEqual({self.user, self.host, self.untold},
+                         {v.server_id for v in listing})
+        self.assertEqual((2, 0, 1), self.counts(listing))
+
+    def test_without_a_filter_the_unknown_are_yielded(self):
+        listing = sdk.list_vtpm(self.connect())
+        views = list(listing)
+        self.assertEqual(6, len(views))
+        self.assertEqual(1, sum(v.unreachable for v in views))
+        self.assertEqual((0, 0, 0), self.counts(listing))
+
+
 class Modes(base.TestCase):
     max_version = '2.103'
 
