@@ -144,7 +144,7 @@ class ImagePropertiesMissing(ImagePropertiesProtocolError):
 
 
 class ImagePropertiesUnreachable(ImagePropertiesError):
-    """The server is in a cell that the compute API cannot reach now.
+    """The server is in a cell the compute API cannot reach now.
 
     Nova then returns a partial record of the server (status ``UNKNOWN``,
     no ``image`` member): its embedded properties are unknown, not absent.

@@ -326,7 +326,7 @@ class ProjectTabTests(TabTestBase):
         res = self.render_tab()
         self.assertContains(res, 'data-line="unreachable"')
         self.assertContains(
-            res, 'is in a cell that the compute API cannot reach now')
+            res, 'is in a cell the compute API cannot reach now')
 
     def test_cloud_below_2_98_names_its_maximum(self):
         self.max_version('2.96')
