@@ -90,6 +90,7 @@ from cliff.formatters import value as value_formatter
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 from osc_lib import exceptions as osc_exceptions
+from osc_lib import utils as osc_utils
 
 from osc_image_props import escaping
 from osc_image_props import sdk
@@ -412,6 +413,25 @@ def _table_text(text):
     return '\n'.join(
         escaping.escape_unprintable(line) for line in text.split('\n')
     )
+
+
+def column_names(fields):
+    """The column names of ``(column, attribute)`` pairs."""
+    return tuple(column for column, _ in fields)
+
+
+def declared_row(item, fields, formatters=None):
+    """The row of ``item`` for ``fields``: ``(column, attribute)`` pairs
+    that a command declares once, read by osc_lib's
+    ``get_item_properties`` as OSC's own commands are. Every value is a
+    :class:`SafeText` unless ``formatters`` maps its attribute to another
+    safe column class.
+    """
+    names = [name for _, name in fields]
+    wanted = dict.fromkeys(names, SafeText)
+    wanted.update(formatters or {})
+    return osc_utils.get_item_properties(
+        item, names, mixed_case_fields=names, formatters=wanted)
 
 
 class _SafeColumn(columns.FormattableColumn):

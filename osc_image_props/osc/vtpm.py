@@ -14,6 +14,7 @@
 """
 
 import collections
+import types
 
 from osc_lib.command import command
 
@@ -33,9 +34,13 @@ SHOW_FIELDS = (
 )
 _LISTS = ('refused_operations', 'warnings')
 
-LIST_COLUMNS = (
-    'ID', 'Name', 'Secret Security', 'Source', 'Live Migratable',
-    'Restarts After Host Reboot',
+LIST_FIELDS = (
+    ('ID', 'server_id'),
+    ('Name', 'name'),
+    ('Secret Security', 'secret_security'),
+    ('Source', 'secret_security_source'),
+    ('Live Migratable', 'live_migratable'),
+    ('Restarts After Host Reboot', 'restarts_after_host_reboot'),
 )
 
 
@@ -123,7 +128,8 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
             live_migratable=parsed_args.live_migratable,
             told_only=True,
         )
-        return LIST_COLUMNS, self._rows(conn, self._listing)
+        return (plumbing.column_names(LIST_FIELDS),
+                self._rows(conn, self._listing))
 
     def _rows(self, conn, views):
         # A generator: rows are written page by page, and the errors of
@@ -131,14 +137,7 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
         with plumbing.cloud_calls(conn):
             for view in views:
                 self._modes[view.secret_security] += 1
-                yield (
-                    plumbing.SafeText(view.server_id),
-                    plumbing.SafeText(view.name),
-                    plumbing.SafeText(view.secret_security),
-                    plumbing.SafeText(view.secret_security_source),
-                    plumbing.SafeText(view.live_migratable),
-                    plumbing.SafeText(view.restarts_after_host_reboot),
-                )
+                yield plumbing.declared_row(view, LIST_FIELDS)
 
     def before_run(self):
         super().before_run()
@@ -186,14 +185,39 @@ class ListServerVtpm(plumbing.Bounded, plumbing.AfterOutput,
         return super().after_output(parsed_args)
 
 
-FLAVOR_COLUMNS = (
-    'Name', 'ID', 'Secret Security', 'Resize Accepted', 'Live Migratable',
-    'Restarts After Host Reboot', 'Changes', 'Resize Reason',
+# Attributes of a VtpmFlavor, or of its VtpmView where it has none.
+FLAVOR_FIELDS = (
+    ('Name', 'name'),
+    ('ID', 'flavor_id'),
+    ('Secret Security', 'secret_security'),
+    ('Resize Accepted', 'resize_accepted'),
+    ('Live Migratable', 'live_migratable'),
+    ('Restarts After Host Reboot', 'restarts_after_host_reboot'),
+    ('Changes', 'changes'),
+    ('Resize Reason', 'resize_reason'),
 )
-FLAVOR_LONG_COLUMNS = FLAVOR_COLUMNS + (
-    'Live Migratable Reason', 'Restarts After Host Reboot Reason',
-    'Warnings',
+FLAVOR_LONG_FIELDS = FLAVOR_FIELDS + (
+    ('Live Migratable Reason', 'live_migratable_reason'),
+    ('Restarts After Host Reboot Reason',
+     'restarts_after_host_reboot_reason'),
+    ('Warnings', 'warnings'),
 )
+_FLAVOR_LISTS = {
+    'changes': plumbing.SafeListColumn,
+    'warnings': plumbing.SafeListColumn,
+}
+
+
+def _flavor_row(flavor):
+    """The attributes of :data:`FLAVOR_LONG_FIELDS` of one flavor."""
+    view = flavor.view
+    values = {
+        name: getattr(flavor, name) if hasattr(flavor, name)
+        else getattr(view, name)
+        for _, name in FLAVOR_LONG_FIELDS
+    }
+    values['changes'] = tuple(change_text(c) for c in flavor.changes)
+    return types.SimpleNamespace(**values)
 
 
 def change_text(change):
@@ -235,28 +259,11 @@ class ListServerVtpmFlavors(plumbing.Bounded, command.Lister):
         with plumbing.cloud_calls(conn, parsed_args.server):
             result = sdk.list_vtpm_flavors(conn, parsed_args.server)
         self._notes(result)
-        columns = FLAVOR_LONG_COLUMNS if parsed_args.long else FLAVOR_COLUMNS
-        return columns, [
-            self._row(flavor)[:len(columns)] for flavor in result.flavors
+        fields = FLAVOR_LONG_FIELDS if parsed_args.long else FLAVOR_FIELDS
+        return plumbing.column_names(fields), [
+            plumbing.declared_row(_flavor_row(flavor), fields, _FLAVOR_LISTS)
+            for flavor in result.flavors
         ]
-
-    @staticmethod
-    def _row(flavor):
-        view = flavor.view
-        return (
-            plumbing.SafeText(flavor.name),
-            plumbing.SafeText(flavor.flavor_id),
-            plumbing.SafeText(view.secret_security),
-            plumbing.SafeText(flavor.resize_accepted),
-            plumbing.SafeText(view.live_migratable),
-            plumbing.SafeText(view.restarts_after_host_reboot),
-            plumbing.SafeListColumn(
-                tuple(change_text(c) for c in flavor.changes)),
-            plumbing.SafeText(flavor.resize_reason),
-            plumbing.SafeText(view.live_migratable_reason),
-            plumbing.SafeText(view.restarts_after_host_reboot_reason),
-            plumbing.SafeListColumn(view.warnings),
-        )
 
     def _notes(self, result):
         view = result.view
