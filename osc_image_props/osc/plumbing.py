@@ -72,8 +72,14 @@ Fleet filters
 -------------
 
 Nova applies every one of them (``GET /servers/detail`` query
-parameters); only ``--limit`` is also honoured on the client, as ``server
-list`` does: at most that many servers are looked at.
+parameters); only ``--limit`` is also honoured on the client: at most that
+many servers are looked at, ``-1`` for all. These options are declared here
+rather than taken from python-openstackclient's shared pagination options
+(``openstackclient.common.pagination``) because that set changed meaning
+within the releases this plugin supports: up to 10.0 ``--limit`` is how many
+entries to return, from 10.1 on it is the page size and ``--max-items`` the
+total. A script's ``--limit`` must mean the same whichever client is
+installed, and a page size is no bound on what a fleet view reads.
 """
 
 import contextlib
