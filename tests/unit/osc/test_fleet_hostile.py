@@ -27,6 +27,7 @@ import requests
 import yaml
 
 from osc_image_props.sdk import images as images_mod
+from tests.unit import cloud_answers
 from tests.unit import fakes
 from tests.unit.osc import streams
 from tests.unit.sdk import test_fleet
@@ -211,8 +212,8 @@ class TestWhatIsNotCompared(FleetMatrixCase):
         self.cloud.add_server('vol', volume_backed=True)
         self.cloud.add_server('deleted-image', image_id=OTHER)
         del self.cloud.images[OTHER]
-        hidden = test_fleet.fleet_cloud.add_image(
-            self.cloud, test_fleet.fleet_cloud.image_id(3),
+        hidden = self.cloud.add_image(
+            cloud_answers.image_id(3),
             {'hw_machine_type': 'pc'}, os_hidden=True)
         self.cloud.add_server('hidden-image', image_id=hidden,
                               properties={'hw_machine_type': 'q35'})
@@ -289,8 +290,8 @@ class TestRequestCounts(test_fleet.FleetTestCase):
         return body
 
     def _fleet(self, servers, images):
-        ids = [test_fleet.fleet_cloud.add_image(
-            self.cloud, test_fleet.fleet_cloud.image_id(100 + i),
+        ids = [self.cloud.add_image(
+            cloud_answers.image_id(100 + i),
             {'hw_machine_type': 'q35'}) for i in range(images)]
         self.cloud.servers.clear()
         for i in range(servers):

@@ -24,7 +24,6 @@ import urllib.parse
 
 from tests.unit import base
 from tests.unit import fakes
-from tests.unit import fleet_cloud
 
 DETAIL = re.compile(r'^http://compute\.test/v2\.1/servers/detail(\?.*)?$')
 ELSEWHERE = re.compile(r'^http://evil\.test/')
@@ -50,7 +49,6 @@ class HostilePagesCase(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        fleet_cloud.serve_image_list(self.cloud)
         self.ids = [self.cloud.add_server(name='s%d' % i) for i in range(3)]
         self.elsewhere = self.mocker.get(ELSEWHERE, json={'servers': []})
 

@@ -20,11 +20,11 @@ import fixtures
 from osc_image_props import sdk
 from osc_image_props.sdk import fleet
 from tests.unit import base
+from tests.unit import cloud_answers
 from tests.unit import fakes
-from tests.unit import fleet_cloud
 from tests.unit.sdk import test_dialects
 
-OTHER = fleet_cloud.image_id(2)
+OTHER = cloud_answers.image_id(2)
 DETAIL = re.compile(r'^http://compute\.test/v2\.1/servers/detail(\?.*)?$')
 
 
@@ -48,8 +48,7 @@ class FleetTestCase(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        fleet_cloud.serve_image_list(self.cloud)
-        fleet_cloud.add_image(self.cloud, OTHER, {'hw_machine_type': 'pc'})
+        self.cloud.add_image(OTHER, {'hw_machine_type': 'pc'})
 
     def change_image(self, image_id=fakes.IMAGE_ID, **changes):
         body = self.cloud.images[image_id]
@@ -106,8 +105,8 @@ class TestFleetDrift(FleetTestCase):
 
     def test_glance_requests_grow_with_distinct_images_not_servers(self):
         for i in range(120):
-            image = fleet_cloud.add_image(
-                self.cloud, fleet_cloud.image_id(100 + i), fakes.PROPERTIES)
+            image = self.cloud.add_image(
+                cloud_answers.image_id(100 + i), fakes.PROPERTIES)
             self.cloud.add_server('a%d' % i, image_id=image)
             self.cloud.add_server('b%d' % i, image_id=image)
         result = list(sdk.fleet_drift(self.connect()))
@@ -136,7 +135,7 @@ class TestFleetDrift(FleetTestCase):
     def test_outcomes_that_are_not_compared(self):
         self.cloud.add_server('vol', volume_backed=True)
         self.cloud.add_partial_server()
-        gone = fleet_cloud.image_id(3)
+        gone = cloud_answers.image_id(3)
         self.cloud.add_server('orphan-1', image_id=gone)
         self.cloud.add_server('orphan-2', image_id=gone)
         result = list(sdk.fleet_drift(self.connect()))
@@ -193,7 +192,7 @@ class TestFleetDrift(FleetTestCase):
 
     def test_glance_list_cannot_add_images(self):
         self.cloud.add_server()
-        self.mocker.get(fleet_cloud.IMAGE_LIST, json={'images': [
+        self.mocker.get(fakes.IMAGE_LIST, json={'images': [
             fakes.FakeCloud.image_body(fakes.IMAGE_ID, {}),
             fakes.FakeCloud.image_body('intruder', {'hw_x': '1'}),
         ]})
@@ -210,7 +209,7 @@ class TestFleetDrift(FleetTestCase):
 
     def test_next_link_elsewhere_is_not_followed(self):
         self.cloud.add_server()
-        self.mocker.get(fleet_cloud.IMAGE_LIST, json={
+        self.mocker.get(fakes.IMAGE_LIST, json={
             'images': [], 'next': 'http://evil.test/v2/images?marker=x'})
         list(sdk.fleet_drift(self.connect()))
         self.assertNotIn('evil.test', str(
@@ -218,7 +217,7 @@ class TestFleetDrift(FleetTestCase):
 
     def test_unreadable_glance_list_is_a_protocol_error(self):
         self.cloud.add_server()
-        self.mocker.get(fleet_cloud.IMAGE_LIST, text='<html>',
+        self.mocker.get(fakes.IMAGE_LIST, text='<html>',
                         headers={'Content-Type': 'text/html'})
         stream = sdk.fleet_drift(self.connect())
         self.assertRaises(sdk.ImagePropertiesProtocolError, list, stream)

@@ -17,8 +17,8 @@ import re
 from osc_image_props import sdk
 from osc_image_props.sdk import fleet
 from osc_image_props.sdk import images
+from tests.unit import cloud_answers
 from tests.unit import fakes
-from tests.unit import fleet_cloud
 from tests.unit.sdk import test_fleet
 
 # Not plain (a comma cannot go into an in: list): asked for alone.
@@ -29,13 +29,13 @@ class TestOnlyTheImagesAskedFor(test_fleet.FleetTestCase):
 
     def list_answers(self, *image_ids):
         """Glance's list answers with these images, whatever is asked."""
-        self.mocker.get(fleet_cloud.IMAGE_LIST, json={'images': [
+        self.mocker.get(fakes.IMAGE_LIST, json={'images': [
             fakes.FakeCloud.image_body(i, {'hw_machine_type': 'q35'})
             for i in image_ids
         ]})
 
     def test_fetch_returns_the_asked_ids_only(self):
-        self.list_answers(fakes.IMAGE_ID, fleet_cloud.image_id(9), ODD)
+        self.list_answers(fakes.IMAGE_ID, cloud_answers.image_id(9), ODD)
         conn = self.connect()
         found = images.fetch(conn, [fakes.IMAGE_ID])
         self.assertEqual([fakes.IMAGE_ID], list(found))
@@ -61,7 +61,7 @@ class TestOnlyTheImagesAskedFor(test_fleet.FleetTestCase):
             'legacy', properties={'hw_machine_type': 'pc'},
             image_id=test_fleet.OTHER)
         # A page with one of the two images asked for, linking elsewhere.
-        self.mocker.get(fleet_cloud.IMAGE_LIST, json={
+        self.mocker.get(fakes.IMAGE_LIST, json={
             'images': [self.cloud.images[fakes.IMAGE_ID]],
             'next': 'http://evil.test/v2/images?marker=%s' % fakes.IMAGE_ID,
         })
