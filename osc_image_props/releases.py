@@ -49,8 +49,10 @@ LIBVIRT_REGISTERED_DEFAULTS = frozenset((
     'hw_vif_model',
 ))
 
-#: The microversion ``nova_patch`` brings a backported release to.
-BACKPORT_MICROVERSION = '2.98'
+#: The compute microversion that shows a server's ``image.properties``:
+#: Nova's own from 31.0.0, and the one ``nova_patch`` brings a backported
+#: release to. The SDK asks for it and names it in its messages.
+IMAGE_PROPERTIES_MICROVERSION = '2.98'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Release:
     def max_with_backport(self):
         """The maximum microversion with ``nova_patch`` applied, where it
         applies; else the stock maximum."""
-        return (BACKPORT_MICROVERSION if self.backport
+        return (IMAGE_PROPERTIES_MICROVERSION if self.backport
                 else self.max_microversion)
 
 
@@ -122,6 +124,19 @@ BY_NOVA = {r.nova: r for r in RELEASES}
 
 #: The newest release read: what a newer, unknown one is taken to do.
 NEWEST = RELEASES[-1]
+
+def _version_key(version):
+    return tuple(int(part) for part in version.split('.'))
+
+
+#: The first release whose own compute API shows ``image.properties``.
+FIRST_WITH_IMAGE_PROPERTIES = next(
+    r for r in RELEASES
+    if _version_key(r.max_microversion)
+    >= _version_key(IMAGE_PROPERTIES_MICROVERSION))
+
+#: The series ``nova_patch`` backports ``image.properties`` to.
+BACKPORTED = tuple(r.series for r in RELEASES if r.backport)
 
 #: The first release with vTPM secret security modes (33.0.0).
 FIRST_WITH_SECRET_SECURITY = next(

@@ -74,6 +74,7 @@ from openstack import utils as sdk_utils
 from openstack.compute.v2 import server as _server
 
 from osc_image_props import escaping
+from osc_image_props import releases
 from osc_image_props.sdk import _sdk_internals
 from osc_image_props.sdk import exceptions
 
@@ -160,7 +161,8 @@ def member(body, name, kind, service, request):
     return value
 
 
-REQUIRED = exceptions.REQUIRED_MICROVERSION
+#: The microversion asked for when only the image properties are read.
+REQUIRED = releases.IMAGE_PROPERTIES_MICROVERSION
 _REQUIRED_TUPLE = discover.normalize_version_number(REQUIRED)
 
 

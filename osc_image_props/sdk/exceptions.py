@@ -19,8 +19,8 @@ already handle SDK errors keep working.
 from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import escaping
+from osc_image_props import releases
 
-REQUIRED_MICROVERSION = '2.98'
 
 # What every message says of a server whose image properties cannot be
 # read: one wording for the CLI, the SDK and the dashboard.
@@ -79,9 +79,12 @@ class ImagePropertiesUnsupported(ImagePropertiesError):
         )
         super().__init__(
             'This cloud %s, but server image properties need microversion '
-            '%s. Ask the operator to upgrade Nova to 2025.1 (Epoxy) or later, '
-            'or to apply the osc-image-props backport (nova_patch) to Nova '
-            '2024.1 or 2024.2.' % (announced, REQUIRED_MICROVERSION)
+            '%s. Ask the operator to upgrade Nova to %s (%s) or later, or to '
+            'apply the osc-image-props backport (nova_patch) to Nova %s.'
+            % (announced, releases.IMAGE_PROPERTIES_MICROVERSION,
+               releases.FIRST_WITH_IMAGE_PROPERTIES.series,
+               releases.FIRST_WITH_IMAGE_PROPERTIES.codename,
+               ' or '.join(releases.BACKPORTED))
         )
 
 
@@ -99,7 +102,8 @@ class ImagePropertiesVersionConflict(ImagePropertiesError):
             'compute_api_version in clouds.yaml), but server image '
             'properties need %s or later: remove that setting or raise it '
             'to %s.'
-            % (requested_version, REQUIRED_MICROVERSION, REQUIRED_MICROVERSION)
+            % (requested_version, releases.IMAGE_PROPERTIES_MICROVERSION,
+               releases.IMAGE_PROPERTIES_MICROVERSION)
         )
 
 

@@ -142,7 +142,7 @@ class TestDocs(testtools.TestCase):
                                 % re.escape(release.series), doc, re.M)
             if release.backport:
                 self.assertIsNotNone(patched, release.series)
-                self.assertEqual(releases.BACKPORT_MICROVERSION,
+                self.assertEqual(releases.IMAGE_PROPERTIES_MICROVERSION,
                                  patched.group(1))
             else:
                 self.assertIsNone(patched, release.series)
