@@ -302,3 +302,36 @@ class TestShowErrors(base.TestCase):
             r'exception:$'
             r".*^osc_lib\.exceptions\.CommandError: No server with a name "
             r"or ID of 'nope' exists\.$", re.DOTALL | re.MULTILINE))
+
+
+class TestUnreadableMicroversionHeader(base.TestCase):
+    """Every command reads a compute answer's microversion headers the same
+    way: one it cannot read is a one-line protocol error naming it."""
+
+    def setUp(self):
+        super().setUp()
+        self.server_id = self.cloud.add_server()
+
+    def answer(self, **headers):
+        self.mocker.get(
+            'http://compute.test/v2.1/servers/%s' % self.server_id,
+            json={'server': self.cloud.render(self.server_id, '2.98')},
+            headers=headers,
+        )
+
+    def test_each_command(self):
+        for header, value in (
+            ('OpenStack-API-Version', 'compute two.ninety-eight'),
+            ('X-OpenStack-Nova-API-Version', '2.98\x1b[2J'),
+        ):
+            self.answer(**{header: value})
+            for argv in (
+                SHOW + (self.server_id,),
+                ('server', 'vtpm', 'show', self.server_id),
+                ('server', 'show', self.server_id, '--image-properties'),
+            ):
+                with self.subTest(header=header, argv=argv):
+                    status, out, err = self.run_cli(*argv)
+                    line = self.assertOneLineError(
+                        status, out, err, 'unreadable %s header' % header)
+                    self.assertNotIn('\x1b', line)
