@@ -1230,3 +1230,17 @@ def server_stream(conn, max_servers, query, views='Fleet views'):
     if max_servers is not None:
         raws = itertools.islice(raws, max_servers)
     return version, cloud_max, raws
+
+
+FLAVORS_PATH = '/flavors/detail'
+
+
+def flavor_bodies(compute, version):
+    """The raw flavors of ``GET /flavors/detail``: one request."""
+    request = 'GET %s' % FLAVORS_PATH
+    response = compute.get(FLAVORS_PATH, microversion=version,
+                           headers={'Accept': 'application/json'})
+    if response.status_code != 200:
+        sdk_exceptions.raise_from_response(response)
+    body = json_object(response, 'compute', request)
+    return member(body, 'flavors', list, 'compute', request)

@@ -43,7 +43,6 @@ guessed.
 import copy
 import dataclasses
 
-from openstack import exceptions as sdk_exceptions
 
 from osc_image_props import escaping
 from osc_image_props.sdk import exceptions
@@ -53,8 +52,6 @@ from osc_image_props.sdk import vtpm
 #: The first microversion whose flavor list shows each flavor's extra
 #: specs (when policy lets the caller see them).
 EXTRA_SPECS_MICROVERSION = '2.61'
-
-FLAVORS_PATH = '/flavors/detail'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,17 +125,6 @@ def _flavor(raw):
             'The compute API sent flavor %s with malformed "extra_specs".'
             % escaping.printable(name, 60))
     return flavor_id, name, sizes, specs if 'extra_specs' in raw else None
-
-
-def _flavor_list(compute, version):
-    """The raw flavors of ``GET /flavors/detail``: one request."""
-    request = 'GET %s' % FLAVORS_PATH
-    response = compute.get(FLAVORS_PATH, microversion=version,
-                           headers={'Accept': 'application/json'})
-    if response.status_code != 200:
-        sdk_exceptions.raise_from_response(response)
-    body = compute_api.json_object(response, 'compute', request)
-    return compute_api.member(body, 'flavors', list, 'compute', request)
 
 
 def _embedded(name, sizes, specs, server_flavor):
@@ -281,8 +267,8 @@ def list_vtpm_flavors(conn, server):
     :raises: as :func:`~osc_image_props.sdk.get_vtpm`.
     """
     raw, version, cloud_max = compute_api.server_and_cloud_max(conn, server)
-    return from_bodies(raw, _flavor_list(conn.compute, version), cloud_max,
-                       version)
+    flavors = compute_api.flavor_bodies(conn.compute, version)
+    return from_bodies(raw, flavors, cloud_max, version)
 
 
 def vtpm_flavors_of_server(conn, server):
@@ -292,7 +278,6 @@ def vtpm_flavors_of_server(conn, server):
     request, and the version discovery if the connection made none."""
     cloud_max = compute_api.cloud_max_microversion(conn.compute)
     version = server.microversion
-    return from_bodies(server.raw_body(),
-                       _flavor_list(conn.compute, version), cloud_max,
-                       version)
+    flavors = compute_api.flavor_bodies(conn.compute, version)
+    return from_bodies(server.raw_body(), flavors, cloud_max, version)
 
