@@ -41,7 +41,7 @@ class Distribution(fixtures.Fixture):
         self.first = first
 
     def _setUp(self):
-        root = self.useFixture(fixtures.TempDir()).path
+        self.root = root = self.useFixture(fixtures.TempDir()).path
         info = os.path.join(
             root, '%s-0.dist-info' % self.name.replace('-', '_'))
         os.mkdir(info)

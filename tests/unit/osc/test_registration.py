@@ -24,8 +24,10 @@ runs must not depend on it.
 import argparse
 import importlib.metadata
 import json
+import os
 import sys
 
+from openstackclient import shell as osc_shell
 from osc_lib.command import command
 import stevedore
 from stevedore import _cache as stevedore_cache
@@ -115,6 +117,19 @@ class TestCommandGroup(base.TestCase):
         self.assertNotIn('server vtpm show', compute)
 
 
+class TestPluginModule(base.TestCase):
+    """OSC's client for the plugin is OSC's own openstacksdk connection."""
+
+    def test_client(self):
+        shell = osc_shell.OpenStackShell()
+        server_id = self.cloud.add_server(name='web-1')
+        status, out, err = self.run_cli(*SHOW, server_id, shell=shell)
+        self.assertEqual(0, status, err)
+        manager = shell.client_manager
+        self.assertIs(manager.sdk_connection,
+                      getattr(manager, plugin.API_NAME))
+
+
 class TestDistributionFixture(base.TestCase):
     """The stand-in release is found, then leaves nothing behind."""
 
@@ -126,11 +141,14 @@ class TestDistributionFixture(base.TestCase):
         caches = (stevedore.ExtensionManager.ENTRY_POINT_CACHE,
                   stevedore_cache._c._internal)
         before = [dict(cache) for cache in caches]
-        with _released(first=False):
+        release = _released(first=False)
+        with release:
             self.assertEqual(
                 '0', importlib.metadata.distribution(RELEASE).version)
             self.assertIn('server_released_probe', self._names())
         self.assertEqual(path, sys.path)
+        self.assertNotIn(release.root, sys.path_importer_cache)
+        self.assertFalse(os.path.exists(release.root))
         for cache, cached in zip(caches, before):
             self.assertEqual(cached, cache)
         self.assertIs(caches[0], stevedore.ExtensionManager.ENTRY_POINT_CACHE)
