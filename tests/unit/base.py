@@ -53,12 +53,13 @@ class TestCase(testtools.TestCase):
         args.update(config)
         return openstack.connection.Connection(**args)
 
-    def run_cli(self, *argv, auth=True, stdout=None):
+    def run_cli(self, *argv, auth=True, stdout=None, shell=None):
         """Run ``openstack ARGV`` in-process; return (status, out, err).
 
         :param stdout: the stream to give the command as standard output
             (default: a StringIO, which is not a terminal); ``out`` is then
             its ``getvalue()``, or its binary buffer's.
+        :param shell: the ``OpenStackShell`` to run (default: a new one).
         """
         stdout = io.StringIO() if stdout is None else stdout
         stderr = io.StringIO()
@@ -67,7 +68,7 @@ class TestCase(testtools.TestCase):
         args = (list(fakes.AUTH_ARGS) if auth else []) + list(argv)
         _forget_cached_clients()
         try:
-            status = osc_shell.OpenStackShell().run(args)
+            status = (shell or osc_shell.OpenStackShell()).run(args)
         finally:
             # osc-lib installs a console log handler per run.
             for handler in list(_root_handlers()):
