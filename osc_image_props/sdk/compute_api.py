@@ -40,13 +40,16 @@ In the order of a request:
   signal; it counts the time spent waiting for the cloud.
 
 openstacksdk's own machinery is used where it gives the same answer:
-keystoneauth's cached version discovery, the proxy's per-request
-``microversion``, and :func:`openstack.utils.maximum_supported_microversion`
-for the version of the server requests. It is not used for paging or for
-reading one server, at either client pin end: ``Resource.list`` and
-``Resource.fetch`` turn each body into a resource before anyone can look
-at it, so a body of the wrong shape fails inside openstacksdk with its own
-exception, not as a one-line protocol error; ``Resource.list`` stops only a
+keystoneauth's cached version discovery and the proxy's per-request
+``microversion``. :func:`openstack.utils.maximum_supported_microversion`
+is not: it answers None, and sends no microversion at all, where a
+cloud's minimum is above the client's maximum, and Nova's own refusal is
+the clearer answer (:func:`server_request_microversion`). Nor is
+openstacksdk's machinery used for paging or for reading one server, at
+either client pin end: ``Resource.list`` and ``Resource.fetch`` turn each
+body into a resource before anyone can look at it, so a body of the wrong
+shape fails inside openstacksdk with its own exception, not as a one-line
+protocol error; ``Resource.list`` stops only a
 next link whose marker equals the last one (a link back to the first page
 is followed for ever) and follows a link to any host; and a resource
 override of ``_get_next_link`` is consulted only by ``Resource.list``. The
@@ -70,7 +73,6 @@ from keystoneauth1 import discover
 from openstack import exceptions as sdk_exceptions
 from openstack import format as _format
 from openstack import resource as _sdk_resource
-from openstack import utils as sdk_utils
 from openstack.compute.v2 import server as _server
 
 from osc_image_props import escaping
@@ -270,10 +272,14 @@ def server_request_microversion(compute):
     version = image_properties_microversion(compute)
     if compute.default_microversion is not None:
         return version
-    # The cloud is at 2.98 or later here (discovery read, and cached, by
-    # the call above), so openstacksdk's lower of the two maxima is too.
-    return sdk_utils.maximum_supported_microversion(
-        compute, client_max_microversion())
+    # The cloud is at 2.98 or later here, so the lower of the two maxima
+    # is too. Not openstacksdk's maximum_supported_microversion: it answers
+    # None when the cloud's minimum is above the client's maximum, where
+    # the request must go out and Nova's refusal be told to the user.
+    return discover.version_to_string(min(
+        discover.normalize_version_number(client_max_microversion()),
+        discover.normalize_version_number(cloud_max_microversion(compute)),
+    ))
 
 
 # Nova's answer to a microversion above its maximum (406): "Version 2.100

@@ -113,6 +113,7 @@ class Cloud:
     def __init__(self, roots, max_version='2.98'):
         self.roots = roots
         self.max_version = max_version
+        self.min_version = '2.1'
         self.servers = {}  # id -> body as Nova 2.98 would render it
         # id -> what GET /servers/{id} adds to a down cell's partial record
         self.partial_show_members = {}
@@ -315,7 +316,7 @@ class Cloud:
             'id': 'v2.1',
             'status': 'CURRENT',
             'version': self.max_version or '',
-            'min_version': '2.1' if self.max_version else '',
+            'min_version': self.min_version if self.max_version else '',
             'updated': '2013-07-23T11:33:21Z',
             'links': [{'rel': 'self', 'href': self.compute_url + '/'}],
         }
@@ -331,14 +332,15 @@ class Cloud:
         version = requested_microversion(headers)
         if version == 'latest':
             version = self.max_version
-        if not self.max_version or version_tuple(version) > version_tuple(
-                self.max_version):
+        if not self.max_version or not (
+                version_tuple(self.min_version) <= version_tuple(version)
+                <= version_tuple(self.max_version)):
             return None, Answer(406, {'computeFault': {
                 'code': 406,
-                # Nova's text, which names its maximum.
+                # Nova's text, which names its minimum and maximum.
                 'message': 'Version %s is not supported by the API. '
-                'Minimum is 2.1 and maximum is %s.'
-                % (version, self.max_version),
+                'Minimum is %s and maximum is %s.'
+                % (version, self.min_version, self.max_version),
             }})
         return version, None
 

@@ -160,3 +160,35 @@ class TestWireFloor(base.TestCase):
         conn = self.connect(compute_api_version='2.99')
         sdk.get_image_properties(conn, self.server_id)
         self.assertEqual(['compute 2.99'], versions(self.mocker))
+
+
+class TestCloudMinimumAboveTheClient(base.TestCase):
+    """A compute API whose minimum is above this client's maximum (no Nova
+    has raised its minimum yet): every command either works or says
+    Nova's refusal in one line; none fails on a version it never got."""
+
+    def setUp(self):
+        super().setUp()
+        self.server_id = self.cloud.add_server()
+        self.cloud.max_version = '2.100'
+        self.cloud.min_version = '2.99'
+
+    def test_each_command(self):
+        client_max = compute_api.version_key(
+            compute_api.client_max_microversion())
+        lists = client_max >= compute_api.version_key('2.99')
+        # show asks for exactly 2.98 (the properties only); the lists ask
+        # for the lower of the two maxima.
+        for argv, works in (
+            (('server', 'image', 'properties', 'show', self.server_id),
+             False),
+            (('server', 'image', 'properties', 'drift'), lists),
+            (('server', 'vtpm', 'list'), lists),
+        ):
+            with self.subTest(argv=argv, client_max=client_max):
+                status, out, err = self.run_cli(*argv)
+                if works:
+                    self.assertEqual(0, status, err)
+                else:
+                    self.assertOneLineError(
+                        status, out, err, 'Minimum is 2.99')
