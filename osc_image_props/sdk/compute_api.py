@@ -301,19 +301,24 @@ def answered_microversion(response):
     """The microversion a compute answer names in its headers, or None
     when it names none; the one reading of these headers.
 
+    A header a proxy repeated reads as a comma-separated list (as
+    ``requests`` joins it): it is read when every item names the same
+    version.
+
     :raises ImagePropertiesProtocolError: a header that cannot be read.
     """
     for name, pattern in _VERSION_HEADERS:
         header = response.headers.get(name)
         if not header:
             continue
-        match = pattern.match(header[:100])
-        if match is None:
+        items = [pattern.match(item) for item in header[:100].split(',')]
+        versions = {match.group(1) for match in items if match}
+        if None in items or len(versions) != 1:
             raise exceptions.ImagePropertiesProtocolError(
                 'The compute API answered with an unreadable %s header '
                 '(%s).' % (name, escaping.printable(header, 60))
             )
-        return match.group(1)
+        return versions.pop()
     return None
 
 

@@ -637,7 +637,7 @@ def vtpm_of_server(conn, server):
     Example::
 
         drift = sdk.image_properties_drift(conn, 'web-1')
-        view = vtpm_api.vtpm_of_server(conn, drift.server)
+        view = vtpm.vtpm_of_server(conn, drift.server)
 
     The body of any microversion from 2.98 on has what the view needs (the
     embedded flavor with its extra specs, 2.47 and later, and the embedded
@@ -742,7 +742,8 @@ def list_vtpm(conn, secret_security=None, live_migratable=None,
 
 class VtpmListing:
     """The views :func:`list_vtpm` yields, and the servers it leaves out,
-    counted as the list is read: iterate once, then read the counts."""
+    counted as the list is read: an iterator, as a generator is; read the
+    counts once it is exhausted."""
 
     def __init__(self, views, secret_security, live_migratable, told_only):
         self._views = views
@@ -757,8 +758,15 @@ class VtpmListing:
         #: vTPM servers left out because a filter's fact cannot be told
         #: (:func:`vtpm_untold`): they may match.
         self.untold = 0
+        self._walk = self._kept()
 
     def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._walk)
+
+    def _kept(self):
         for view in self._views:
             if view.vtpm is False:
                 continue

@@ -319,17 +319,29 @@ class TestUnreadableMicroversionHeader(base.TestCase):
             headers=headers,
         )
 
+    def commands(self):
+        return (
+            SHOW + (self.server_id,),
+            ('server', 'vtpm', 'show', self.server_id),
+            ('server', 'show', self.server_id, '--image-properties'),
+        )
+
+    def test_a_header_a_proxy_repeated_is_read(self):
+        self.answer(**{'OpenStack-API-Version': 'compute 2.98, compute 2.98',
+                       'X-OpenStack-Nova-API-Version': '2.98, 2.98'})
+        for argv in self.commands():
+            with self.subTest(argv=argv):
+                status, out, err = self.run_cli(*argv)
+                self.assertEqual(0, status, err)
+
     def test_each_command(self):
         for header, value in (
             ('OpenStack-API-Version', 'compute two.ninety-eight'),
+            ('OpenStack-API-Version', 'compute 2.98, compute 2.100'),
             ('X-OpenStack-Nova-API-Version', '2.98\x1b[2J'),
         ):
             self.answer(**{header: value})
-            for argv in (
-                SHOW + (self.server_id,),
-                ('server', 'vtpm', 'show', self.server_id),
-                ('server', 'show', self.server_id, '--image-properties'),
-            ):
+            for argv in self.commands():
                 with self.subTest(header=header, argv=argv):
                     status, out, err = self.run_cli(*argv)
                     line = self.assertOneLineError(

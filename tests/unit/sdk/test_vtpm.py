@@ -331,6 +331,12 @@ class Listing(base.TestCase):
                          {v.server_id for v in listing})
         self.assertEqual((2, 0, 1), self.counts(listing))
 
+    def test_an_iterator_as_the_generator_it_was(self):
+        listing = sdk.list_vtpm(self.connect(), secret_security='user')
+        self.assertIs(listing, iter(listing))
+        self.assertEqual(self.user, next(listing).server_id)
+        self.assertRaises(StopIteration, next, listing)
+
     def test_without_a_filter_the_unknown_are_yielded(self):
         listing = sdk.list_vtpm(self.connect())
         views = list(listing)
