@@ -132,7 +132,7 @@ class ServerCapture:
             self._judge_next_link(response, body)
 
     def _judge_next_link(self, response, body):
-        """Stop the command's paging where :func:`pages.server_bodies`
+        """Stop the command's paging where :func:`compute_api.server_bodies`
         would stop: a link outside the endpoint, to a page already
         fetched, or after a page of servers all sent before.
 

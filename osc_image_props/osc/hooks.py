@@ -79,7 +79,7 @@ class _ImagePropertiesHook(hooks.CommandHook):
                     # The command's own requests now carry untrusted
                     # bodies of 2.98 (a failing page quotes its body):
                     # their errors end as one line too. The command is
-                    # bounded as the plugin's own are (timeout.COMMAND_ENV
+                    # bounded as the plugin's own are (plumbing.COMMAND_ENV
                     # only: no option of ours on a stock command).
                     conn = command.app.client_manager.sdk_connection
                     with plumbing.command_errors_kept(), \

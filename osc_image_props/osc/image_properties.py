@@ -102,8 +102,9 @@ def add_include_recorded(parser, what):
 
 
 class DriftExitCode(plumbing.AfterOutput):
-    """``--exit-code``: the status of :mod:`exit_codes` once a command
-    that set ``self._has_drift`` and ``self._not_compared`` succeeded."""
+    """``--exit-code``: the status (:func:`plumbing.status`) once a
+    command that set ``self._has_drift`` and ``self._not_compared``
+    succeeded."""
 
     def before_run(self):
         super().before_run()
@@ -550,7 +551,7 @@ def drift(command, parsed_args, query_servers):
     """The columns and rows of ``drift --since FILE``.
 
     :param query_servers: ``(conn, view(conn, baseline, ...))`` with the
-        parsed filters (:func:`commands.fleet_view`).
+        parsed filters (:func:`plumbing.fleet_view`).
     """
     baseline = read(parsed_args)
     conn, servers = query_servers(sdk.fleet_since, baseline)

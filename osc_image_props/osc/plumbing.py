@@ -138,14 +138,14 @@ def add_server_argument(parser, verb):
 
 def connection(command, parsed_args):
     """The command's SDK connection, once its output is made safe
-    (:func:`output.use_safe_formatter`)."""
+    (:func:`use_safe_formatter`)."""
     use_safe_formatter(command, parsed_args)
     return command.app.client_manager.sdk_connection
 
 
 def fleet_view(command, parsed_args, view, *args, **kwargs):
     """``(conn, view(conn, *args, **kwargs))`` with the fleet filters and
-    ``max_servers`` of the parsed options (:mod:`fleet_query`), in the
+    ``max_servers`` of the parsed options (:func:`add_arguments`), in the
     command's cloud calls."""
     conn = connection(command, parsed_args)
     with cloud_calls(conn):
@@ -158,7 +158,7 @@ def fleet_view(command, parsed_args, view, *args, **kwargs):
 
 class Bounded:
     """A command mixin: ``--command-timeout``, a bound on the whole
-    command's waiting for the cloud (:mod:`timeout`), its output
+    command's waiting for the cloud (see "Timeouts" above), its output
     included (fleet commands read pages while they write)."""
 
     def get_parser(self, prog_name):

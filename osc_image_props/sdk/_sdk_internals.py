@@ -13,10 +13,11 @@
 """The openstacksdk internals the plugin relies on, in one place.
 
 We make the compute requests ourselves, so that each response is parsed and
-validated once, by us, and paging is guarded (see :mod:`pages`). The query
-parameters, the resource objects and the microversion must still be what
-``conn.compute.servers()`` would use; openstacksdk keeps them behind
-private names, the same in 4.0 (2024.2 pins) and the newest releases.
+validated once, by us, and paging is guarded (see :mod:`compute_api`).
+The query parameters, the resource objects and the microversion must
+still be what ``conn.compute.servers()`` would use; openstacksdk keeps
+them behind private names, the same in 4.0 (2024.2 pins) and the newest
+releases.
 
 Every such contact is one function here, and nothing else in the package
 names those private attributes; tests/unit/test_internals.py checks each

@@ -1198,8 +1198,8 @@ def _server_and_cloud_max(compute, server):
 
 
 def server_and_cloud_max(conn, server):
-    """The server read of :func:`get_vtpm`: ``(raw body, its
-    microversion, the cloud's maximum)``.
+    """The server read of :func:`osc_image_props.sdk.vtpm.get_vtpm`:
+    ``(raw body, its microversion, the cloud's maximum)``.
 
     :raises ImagePropertiesUnreachable: the server is in a cell the
         compute API cannot reach.
